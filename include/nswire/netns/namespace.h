@@ -1,0 +1,86 @@
+// Network namespaces, compatible with iproute2's `ip netns`: a named namespace is a bind mount
+// of /proc/self/ns/net onto /run/netns/NAME, so `ip netns list/exec` see ours and we see theirs.
+// A Namespace is an open fd to a namespace; work runs inside it on a helper thread (setns is
+// per thread), so the caller's thread never changes namespace.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nswire::netns {
+
+inline constexpr const char* kNetnsRunDir = "/run/netns";
+inline constexpr const char* kNetnsEtcDir = "/etc/netns";
+
+// Throws nswire::Error unless `name` is usable as a namespace name: non-empty, at most 255 bytes,
+// no '/', no whitespace, not "." or "..", no "..".
+void validate_name(std::string_view name);
+
+class Namespace {
+ public:
+  Namespace() = default;
+  ~Namespace();
+  Namespace(Namespace&& other) noexcept;
+  Namespace& operator=(Namespace&& other) noexcept;
+  Namespace(const Namespace&) = delete;
+  Namespace& operator=(const Namespace&) = delete;
+
+  // The namespace the calling thread is in now.
+  static Namespace current();
+  // The process's initial namespace as seen through /proc/1/ns/net.
+  static Namespace of_pid(pid_t pid);
+  // A namespace file: /run/netns/NAME, /proc/PID/ns/net, a container runtime's netns file.
+  static Namespace open_path(const std::string& path);
+  // /run/netns/NAME; throws when it does not exist.
+  static Namespace open_named(const std::string& name);
+  // `ip netns add NAME`: a new namespace bind-mounted at /run/netns/NAME, lo left as the
+  // kernel made it. Throws when the name is invalid or already exists.
+  static Namespace create(const std::string& name);
+
+  int fd() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  // The name it was opened by (empty for current/pid/path).
+  const std::string& name() const { return name_; }
+  // Identity of the namespace (st_dev, st_ino of its nsfs inode): equal means the same namespace.
+  dev_t dev() const { return dev_; }
+  ino_t inode() const { return ino_; }
+  bool same_as(const Namespace& other) const { return dev_ == other.dev_ && ino_ == other.ino_; }
+
+  // Another fd to the same namespace.
+  Namespace dup() const;
+
+ private:
+  Namespace(int fd, std::string name);
+  int fd_ = -1;
+  std::string name_;
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
+};
+
+// `ip netns delete NAME`: unmount and remove /run/netns/NAME. The namespace itself lives on
+// while a process or fd still holds it. Throws when it does not exist.
+void remove(const std::string& name);
+bool exists(const std::string& name);
+// Names under /run/netns, sorted.
+std::vector<std::string> list();
+
+// Runs fn on a short-lived thread that first enters `ns`; returns after fn finished. Exceptions
+// from fn are rethrown in the caller. Sockets fn opens stay bound to `ns`.
+void run_in(const Namespace& ns, const std::function<void()>& fn);
+
+// Writes /etc/netns/NAME/resolv.conf (what `ip netns exec` bind-mounts over /etc/resolv.conf).
+void write_resolv_conf(const std::string& name, const std::vector<std::string>& nameservers,
+                       const std::vector<std::string>& search);
+// Removes /etc/netns/NAME and what is in it; nothing when absent.
+void remove_etc(const std::string& name);
+
+// Like `ip netns exec NAME CMD...`: in a child process, enter the namespace, a private mount
+// namespace with /sys remounted for it and /etc/netns/NAME/* bind-mounted over /etc/*, then
+// execvp(argv). Returns the command's exit status (128+signal when killed).
+int exec(const std::string& name, const std::vector<std::string>& argv);
+
+}  // namespace nswire::netns
