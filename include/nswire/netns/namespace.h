@@ -31,7 +31,7 @@ class Namespace {
 
   // The namespace the calling thread is in now.
   static Namespace current();
-  // The process's initial namespace as seen through /proc/1/ns/net.
+  // The namespace of a running process, through /proc/PID/ns/net (a container's, say).
   static Namespace of_pid(pid_t pid);
   // A namespace file: /run/netns/NAME, /proc/PID/ns/net, a container runtime's netns file.
   static Namespace open_path(const std::string& path);
