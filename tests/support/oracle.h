@@ -31,7 +31,7 @@ nlohmann::json ip_json(const std::string& netns, const std::vector<std::string>&
 // One link as `ip -j -d link show dev NAME` sees it, or nullopt when it does not exist.
 std::optional<nlohmann::json> ip_link(const std::string& netns, const std::string& name);
 
-// Addresses ("10.1.1.1/24") on a link as `ip -j addr show dev NAME` sees them.
+// Global-scope addresses ("10.1.1.1/24") on a link as `ip -j addr show dev NAME` sees them.
 std::vector<std::string> ip_addresses(const std::string& netns, const std::string& name);
 
 // `ip netns list` names.

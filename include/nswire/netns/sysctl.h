@@ -1,0 +1,21 @@
+// Per-namespace sysctls (net.ipv4.ip_forward and friends) and netlink sockets bound to a
+// namespace. /proc/sys/net shows the namespace of the thread that opens the file, and a
+// netlink socket belongs to the namespace it was opened in, so both open on run_in's thread.
+#pragma once
+
+#include <string>
+
+#include "nswire/netlink/socket.h"
+#include "nswire/netns/namespace.h"
+
+namespace nswire::netns {
+
+// "net.ipv4.ip_forward" -> /proc/sys/net/ipv4/ip_forward. Only net.* keys are per-namespace;
+// anything else throws. Key segments are validated (no "..", no '/').
+void set_sysctl(const Namespace& ns, const std::string& key, const std::string& value);
+std::string get_sysctl(const Namespace& ns, const std::string& key);
+
+// An rtnetlink socket bound to `ns`.
+netlink::Socket open_netlink(const Namespace& ns);
+
+}  // namespace nswire::netns

@@ -1,0 +1,194 @@
+// rtnetlink socket over libmnl: batched send, ACK matching by sequence number, extended ACKs.
+// See include/nswire/netlink/socket.h.
+#include "nswire/netlink/socket.h"
+
+#include "attr.h"
+
+#include <libmnl/libmnl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <ctime>
+#include <cstring>
+#include <utility>
+
+namespace nswire::netlink {
+namespace {
+
+// Per sendmsg: small enough that the replies of one chunk always fit the receive buffer.
+constexpr size_t kChunkBytes = 64 * 1024;
+constexpr size_t kChunkMessages = 256;
+constexpr int kReceiveBuffer = 4 * 1024 * 1024;
+
+// The kernel's message from an NLMSG_ERROR's TLVs (RFC-less: see linux/netlink.h, nlmsgerr).
+std::string extack_of(const nlmsghdr* nlh) {
+  if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) return {};
+  const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
+  size_t offset = sizeof(nlmsgerr);
+  if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) offset += err->msg.nlmsg_len - sizeof(nlmsghdr);
+  std::string message;
+  detail::for_each_attr(nlh, offset, [&](const nlattr* attr) {
+    if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG) message = mnl_attr_get_str(attr);
+  });
+  return message;
+}
+
+}  // namespace
+
+std::string describe_failure(const Batch::Entry& entry, const Outcome& outcome) {
+  std::string s = entry.what;
+  if (!entry.object.empty()) s += " " + entry.object;
+  s += ": " + std::string(std::strerror(outcome.error));
+  if (!outcome.extack.empty()) s += " (kernel: " + outcome.extack + ")";
+  return s;
+}
+
+Socket Socket::open() {
+  mnl_socket* nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+  if (!nl) throw nswire::Error(errno_message("open netlink socket", "NETLINK_ROUTE", errno));
+  Socket s(nl);
+  int one = 1;
+  mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof one);  // older kernels: no extack
+  mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof one);
+  int fd = mnl_socket_get_fd(nl);
+  int size = kReceiveBuffer;
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) != 0)
+    throw nswire::Error(errno_message("bind netlink socket", "NETLINK_ROUTE", errno));
+  s.portid_ = mnl_socket_get_portid(nl);
+  return s;
+}
+
+Socket::Socket(mnl_socket* nl) : nl_(nl), seq_(static_cast<uint32_t>(time(nullptr))) {}
+
+Socket::~Socket() {
+  if (nl_) mnl_socket_close(nl_);
+}
+
+Socket::Socket(Socket&& other) noexcept
+    : nl_(std::exchange(other.nl_, nullptr)), portid_(other.portid_), seq_(other.seq_) {}
+
+Socket& Socket::operator=(Socket&& other) noexcept {
+  if (this != &other) {
+    if (nl_) mnl_socket_close(nl_);
+    nl_ = std::exchange(other.nl_, nullptr);
+    portid_ = other.portid_;
+    seq_ = other.seq_;
+  }
+  return *this;
+}
+
+int Socket::fd() const { return nl_ ? mnl_socket_get_fd(nl_) : -1; }
+
+std::vector<Outcome> Socket::send(Batch& batch) {
+  if (!nl_) throw nswire::Error("netlink: socket is not open");
+  std::vector<Outcome> outcomes(batch.size());
+  const auto& entries = batch.entries();
+  size_t first = 0;
+  while (first < entries.size()) {
+    size_t count = 0, bytes = 0;
+    while (first + count < entries.size() && count < kChunkMessages) {
+      size_t end = first + count + 1 < entries.size() ? entries[first + count + 1].offset : batch.buffer().size();
+      size_t len = end - entries[first + count].offset;
+      if (count > 0 && bytes + len > kChunkBytes) break;
+      bytes += len;
+      ++count;
+    }
+    send_chunk(batch, first, count, outcomes);
+    first += count;
+  }
+  return outcomes;
+}
+
+void Socket::send_chunk(Batch& batch, size_t first, size_t count, std::vector<Outcome>& outcomes) {
+  const auto& entries = batch.entries();
+  uint32_t base = seq_;
+  seq_ += static_cast<uint32_t>(count);
+  for (size_t i = 0; i < count; ++i) {
+    auto* nlh = reinterpret_cast<nlmsghdr*>(batch.buffer().data() + entries[first + i].offset);
+    nlh->nlmsg_seq = base + static_cast<uint32_t>(i);
+  }
+  size_t from = entries[first].offset;
+  size_t to = first + count < entries.size() ? entries[first + count].offset : batch.buffer().size();
+  if (mnl_socket_sendto(nl_, batch.buffer().data() + from, to - from) < 0)
+    throw nswire::Error(errno_message("netlink send", entries[first].what, errno));
+
+  size_t pending = count;
+  std::vector<uint8_t> buf(MNL_SOCKET_BUFFER_SIZE * 4);
+  while (pending > 0) {
+    ssize_t n = mnl_socket_recvfrom(nl_, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw nswire::Error(errno_message("netlink receive", entries[first].what, errno));
+    }
+    auto* nlh = reinterpret_cast<const nlmsghdr*>(buf.data());
+    int len = static_cast<int>(n);
+    for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+      if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != portid_) continue;
+      uint32_t index = nlh->nlmsg_seq - base;
+      if (index >= count) continue;  // a late reply from an earlier, abandoned request
+      const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
+      outcomes[first + index] = {-err->error, err->error ? extack_of(nlh) : std::string()};
+      --pending;
+    }
+  }
+}
+
+void Socket::execute(Batch& batch) {
+  auto outcomes = send(batch);
+  for (size_t i = 0; i < outcomes.size(); ++i)
+    if (outcomes[i].error) throw Error(describe_failure(batch.entries()[i], outcomes[i]), outcomes[i].error, i);
+}
+
+void Socket::dump(uint16_t type, const void* header, size_t header_len,
+                  const std::function<void(const nlmsghdr*)>& fn) {
+  if (!nl_) throw nswire::Error("netlink: socket is not open");
+  for (int attempt = 0;; ++attempt) {
+    std::vector<uint8_t> req(NLMSG_HDRLEN + NLMSG_ALIGN(header_len), 0);
+    auto* nlh = reinterpret_cast<nlmsghdr*>(req.data());
+    nlh->nlmsg_len = static_cast<uint32_t>(req.size());
+    nlh->nlmsg_type = type;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    nlh->nlmsg_seq = ++seq_;
+    std::memcpy(req.data() + NLMSG_HDRLEN, header, header_len);
+    if (mnl_socket_sendto(nl_, req.data(), req.size()) < 0)
+      throw nswire::Error(errno_message("netlink dump request", std::to_string(type), errno));
+    std::vector<std::vector<uint8_t>> chunks;
+    bool done = false, interrupted = false;
+    std::vector<uint8_t> buf(32768);
+    // Collect the whole dump before calling fn, so a retry never reports a message twice.
+    while (!done) {
+      ssize_t n = mnl_socket_recvfrom(nl_, buf.data(), buf.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw nswire::Error(errno_message("netlink dump", std::to_string(type), errno));
+      }
+      auto* msg = reinterpret_cast<const nlmsghdr*>(buf.data());
+      int len = static_cast<int>(n);
+      for (; mnl_nlmsg_ok(msg, len); msg = mnl_nlmsg_next(msg, &len)) {
+        if (msg->nlmsg_seq != seq_ || msg->nlmsg_pid != portid_) continue;
+        if (msg->nlmsg_flags & NLM_F_DUMP_INTR) interrupted = true;
+        if (msg->nlmsg_type == NLMSG_DONE) {
+          done = true;
+          break;
+        }
+        if (msg->nlmsg_type == NLMSG_ERROR) {
+          const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(msg));
+          if (err->error == 0) continue;
+          std::string ext = extack_of(msg);
+          throw Error("netlink dump " + std::to_string(type) + ": " + std::strerror(-err->error) +
+                          (ext.empty() ? "" : " (kernel: " + ext + ")"),
+                      -err->error);
+        }
+        const auto* p = reinterpret_cast<const uint8_t*>(msg);
+        chunks.emplace_back(p, p + msg->nlmsg_len);
+      }
+    }
+    if (interrupted && attempt < 5) continue;
+    for (const auto& c : chunks) fn(reinterpret_cast<const nlmsghdr*>(c.data()));
+    return;
+  }
+}
+
+}  // namespace nswire::netlink
