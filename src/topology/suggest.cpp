@@ -1,0 +1,42 @@
+// Edit distance for "did you mean" suggestions.
+#include "suggest.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace nswire::topology {
+
+int edit_distance(std::string_view a, std::string_view b) {
+  // Two rows of the classic dynamic programme; keys are short, so this is cheap.
+  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      int subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string closest_word(std::string_view word, std::initializer_list<std::string_view> candidates) {
+  if (word.size() > 64) return {};  // not a typo of any key we know
+  std::string best;
+  int best_distance = 0;
+  for (auto c : candidates) {
+    int d = edit_distance(word, c);
+    if (best.empty() || d < best_distance) {
+      best = std::string(c);
+      best_distance = d;
+    }
+  }
+  int limit = std::max<int>(2, static_cast<int>(word.size()) / 3);
+  if (best.empty() || best_distance > limit || best_distance >= static_cast<int>(word.size())) {
+    return {};
+  }
+  return best;
+}
+
+}  // namespace nswire::topology
