@@ -86,14 +86,14 @@ std::optional<Link> Parser::parse_link(const YAML::Node& v, size_t index) {
   return l;
 }
 
-std::optional<Test> Parser::parse_test(const YAML::Node& v, size_t index) {
+std::optional<ConnectivityTest> Parser::parse_test(const YAML::Node& v, size_t index) {
   std::string ctx = "test " + std::to_string(index);
   if (!v.IsMap()) {
     error(loc(v), join(ctx, std::string("must be a map like { from: A, to: B, expect: reachable }, not ") +
                                 kind_name(v)));
     return std::nullopt;
   }
-  Test t;
+  ConnectivityTest t;
   t.loc = loc(v);
   bool has_from = false, has_to = false, has_mesh = false, ok = true;
   entries(v, ctx, {"from", "to", "mesh", "expect", "proto", "port", "count", "timeout_ms"},

@@ -112,7 +112,7 @@ class Parser {
   std::optional<Route> parse_route(const std::string& ctx, const YAML::Node& v);
   std::optional<Link> parse_link(const YAML::Node& v, size_t index);
   std::optional<Endpoint> parse_endpoint(const std::string& ctx, const YAML::Node& v);
-  std::optional<Test> parse_test(const YAML::Node& v, size_t index);
+  std::optional<ConnectivityTest> parse_test(const YAML::Node& v, size_t index);
 
   std::string file_;
   std::vector<Diagnostic>& diags_;

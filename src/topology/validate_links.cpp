@@ -104,7 +104,7 @@ void Validator::check_links() {
   }
 }
 
-void Validator::check_test_target(const Test& t, const std::string& ctx, const std::string& name,
+void Validator::check_test_target(const ConnectivityTest& t, const std::string& ctx, const std::string& name,
                                   const char* role) {
   auto it = nodes_.find(name);
   if (it == nodes_.end()) {

@@ -38,7 +38,7 @@ class Validator {
   void check_addresses();
   void check_routes();
   void check_tests();
-  void check_test_target(const Test& test, const std::string& ctx, const std::string& node_name,
+  void check_test_target(const ConnectivityTest& test, const std::string& ctx, const std::string& node_name,
                          const char* role);
   void claim_address(const Cidr& c, const std::string& owner, const Location& where,
                      const std::string& ctx);

@@ -147,10 +147,10 @@ enum class Proto { icmp, tcp, udp };
 const char* to_string(Expect e);    // "reachable" | "unreachable"
 const char* to_string(Proto p);     // "icmp" | "tcp" | "udp"
 
-// A connectivity expectation. Either a pair test (from -> to, where `to` is a node name,
-// meaning its first address, or an IP address), or a mesh test (`mesh` non-empty: every
-// ordered pair of those nodes).
-struct Test {
+// One entry of `tests:`, a connectivity expectation (not "Test", which gtest owns). Either a
+// pair test (from -> to, where `to` is a node name, meaning its first address, or an IP
+// address), or a mesh test (`mesh` non-empty: every ordered pair of those nodes).
+struct ConnectivityTest {
   std::string from;
   std::string to;
   std::vector<std::string> mesh;
@@ -162,7 +162,7 @@ struct Test {
   Location loc;
 
   bool is_mesh() const { return !mesh.empty(); }
-  bool operator==(const Test&) const = default;
+  bool operator==(const ConnectivityTest&) const = default;
 };
 
 // The whole lab file.
@@ -174,7 +174,7 @@ struct Lab {
   std::vector<Bridge> bridges;       // in file order
   std::vector<Node> nodes;
   std::vector<Link> links;
-  std::vector<Test> tests;
+  std::vector<ConnectivityTest> tests;
   Location loc;
 
   bool operator==(const Lab&) const = default;
