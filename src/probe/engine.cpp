@@ -455,8 +455,12 @@ class Engine {
     int err = 0;
     socklen_t len = sizeof err;
     if (getsockopt(st.client.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
-    if (err == 0) answer(i, 0, now);
-    else if (err != EINPROGRESS && err != EALREADY) conclude(i, now, errno_detail(err));
+    if (err == 0) return answer(i, 0, now);
+    if (err == EINPROGRESS || err == EALREADY) return;
+    std::string failure;
+    while (auto e = receive_error(st.client.get(), st.target.family()))
+      if (!e->empty()) failure = *e;
+    conclude(i, now, failure.empty() ? errno_detail(err) : failure);
   }
 
   void on_udp(std::size_t i, uint32_t events) {
@@ -465,7 +469,8 @@ class Engine {
     if (events & EPOLLERR) {
       // ICMP errors about our datagrams, queued by IP(V6)_RECVERR with who reported them.
       std::string failure;
-      while (auto e = receive_error(st.client.get(), st.target.family())) failure = *e;
+      while (auto e = receive_error(st.client.get(), st.target.family()))
+        if (!e->empty()) failure = *e;
       int err = 0;
       socklen_t len = sizeof err;
       getsockopt(st.client.get(), SOL_SOCKET, SO_ERROR, &err, &len);

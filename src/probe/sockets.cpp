@@ -58,8 +58,8 @@ Fd open_icmp_socket(int family) {
 }
 
 Fd open_client_socket(Protocol protocol, int family) {
-  if (protocol == Protocol::tcp) return make_socket(family, SOCK_STREAM, IPPROTO_TCP, "TCP");
-  Fd fd = make_socket(family, SOCK_DGRAM, IPPROTO_UDP, "UDP");
+  Fd fd = protocol == Protocol::tcp ? make_socket(family, SOCK_STREAM, IPPROTO_TCP, "TCP")
+                                    : make_socket(family, SOCK_DGRAM, IPPROTO_UDP, "UDP");
   const int on = 1;
   if (family == AF_INET) set_option(fd.get(), IPPROTO_IP, IP_RECVERR, &on, sizeof on, "IP_RECVERR");
   else set_option(fd.get(), IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof on, "IPV6_RECVERR");

@@ -15,7 +15,9 @@ namespace nswire::probe {
 // including echo requests others send to it, and those are noise here.
 Fd open_icmp_socket(int family);
 
-// A TCP or UDP socket for probing (UDP also reports ICMP errors through IP(V6)_RECVERR).
+// A TCP or UDP socket for probing, with IP(V6)_RECVERR so that an ICMP error about it is queued
+// with its type, code and reporter (a SYN answered by "administratively prohibited" otherwise
+// only shows as EHOSTUNREACH).
 Fd open_client_socket(Protocol protocol, int family);
 
 // nswire's own listener: a TCP socket listening on `address` or a UDP socket bound to it.
