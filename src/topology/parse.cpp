@@ -57,7 +57,6 @@ Lab Parser::run(std::string_view text) {
 }
 
 void Parser::parse_top(const YAML::Node& root, Lab& lab) {
-  bool have_name = false;
   entries(root, "", {"version", "name", "backend", "ovs", "bridges", "nodes", "links", "tests"},
           [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
             if (key == "version") {
@@ -66,10 +65,9 @@ void Parser::parse_top(const YAML::Node& root, Lab& lab) {
                   error(loc(v), "unsupported version " + std::to_string(*n) +
                                     " (this nswire reads version 1)");
                 }
-                lab.version = *n;
+                // lab.version keeps 1: the rest is read as version 1 to find more errors.
               }
             } else if (key == "name") {
-              have_name = true;
               if (auto s = scalar(v, "", key)) lab.name = *s;
             } else if (key == "backend") {
               if (auto b = backend(v, "")) lab.backend = *b;
@@ -115,7 +113,6 @@ void Parser::parse_top(const YAML::Node& root, Lab& lab) {
               }
             }
           });
-  if (!have_name) error(loc(root), "missing required key \"name\" (the lab's name)");
 }
 
 Bridge Parser::parse_bridge(const std::string& name, const YAML::Node& key, const YAML::Node& v) {

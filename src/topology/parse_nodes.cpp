@@ -13,6 +13,7 @@ Node Parser::parse_node(const std::string& name, const YAML::Node& key, const YA
           [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
             if (k == "attach") {
               n.attach.loc = loc(x);
+              bool both = false;
               if (!x.IsMap()) {
                 error(loc(x), join(ctx, "\"attach\" must be a map with \"pid\" or \"path\", not " +
                                             std::string(kind_name(x))));
@@ -20,8 +21,11 @@ Node Parser::parse_node(const std::string& name, const YAML::Node& key, const YA
               }
               entries(x, ctx + ": attach", {"pid", "path"},
                       [&](const std::string& ak, const YAML::Node&, const YAML::Node& av) {
-                        if (n.attach.kind != AttachKind::none) {
-                          error(loc(av), join(ctx, "attach takes \"pid\" or \"path\", not both"));
+                        if (n.attach.kind != AttachKind::none || both) {
+                          // Keep neither: which one was meant is unknown.
+                          if (!both) error(loc(x), join(ctx, "attach takes \"pid\" or \"path\", not both"));
+                          both = true;
+                          n.attach = Attach{AttachKind::none, 0, {}, loc(x)};
                           return;
                         }
                         if (ak == "pid") {
@@ -34,7 +38,7 @@ Node Parser::parse_node(const std::string& name, const YAML::Node& key, const YA
                           n.attach.path = *s;
                         }
                       });
-              if (n.attach.kind == AttachKind::none) {
+              if (n.attach.kind == AttachKind::none && !both) {
                 error(loc(x), join(ctx, "attach needs \"pid\" or \"path\""));
               }
             } else if (k == "interfaces") {
@@ -90,11 +94,9 @@ Interface Parser::parse_interface(const std::string& node_ctx, const std::string
     error(loc(v), join(ctx, std::string("must be a map with at least \"bridge\", not ") + kind_name(v)));
     return i;
   }
-  bool have_bridge = false;
   entries(v, ctx, {"bridge", "addresses", "mtu", "vlan", "mac"},
           [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
             if (k == "bridge") {
-              have_bridge = true;
               if (auto s = scalar(x, ctx, k)) i.bridge = *s;
             } else if (k == "addresses") {
               i.addresses = cidrs(x, ctx, k);
@@ -106,7 +108,6 @@ Interface Parser::parse_interface(const std::string& node_ctx, const std::string
               i.mac = scalar(x, ctx, k);
             }
           });
-  if (!have_bridge) error(i.loc, join(ctx, "missing required key \"bridge\""));
   return i;
 }
 
@@ -120,12 +121,14 @@ std::optional<Route> Parser::parse_route(const std::string& node_ctx, const YAML
   Route r;
   r.loc = loc(v);
   std::optional<std::string> to;
-  const YAML::Node* to_node = nullptr;
+  YAML::Node to_node;  // a handle (copy) to the value: the loop's node is a temporary
+  bool have_to = false;
   bool ok = true;
   entries(v, ctx, {"to", "via", "dev"}, [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
     if (k == "to") {
       to = scalar(x, ctx, k);
-      to_node = &x;
+      to_node = x;
+      have_to = true;
       ok = ok && to.has_value();
     } else if (k == "via") {
       auto s = scalar(x, ctx, k);
@@ -142,7 +145,7 @@ std::optional<Route> Parser::parse_route(const std::string& node_ctx, const YAML
       ok = ok && r.dev.has_value();
     }
   });
-  if (!to_node) {
+  if (!have_to) {
     error(r.loc, join(ctx, "missing required key \"to\" (\"default\" or a prefix)"));
     return std::nullopt;
   }
@@ -152,7 +155,7 @@ std::optional<Route> Parser::parse_route(const std::string& node_ctx, const YAML
   } else if (auto c = Cidr::parse(*to)) {
     r.to = *c;
   } else {
-    error(loc(*to_node), join(ctx, "bad destination " + quote(*to) + " (expected \"default\" or ADDRESS/PREFIX)"));
+    error(loc(to_node), join(ctx, "bad destination " + quote(*to) + " (expected \"default\" or ADDRESS/PREFIX)"));
     return std::nullopt;
   }
   if (!ok) return std::nullopt;

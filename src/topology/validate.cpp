@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include "names.h"
 #include "source.h"
@@ -37,8 +38,7 @@ std::string closest_name(std::string_view word, const std::vector<std::string>& 
       best_distance = d;
     }
   }
-  int limit = std::max<int>(2, static_cast<int>(word.size()) / 3);
-  if (best.empty() || best_distance > limit || best_distance >= static_cast<int>(word.size())) return "";
+  if (best.empty() || best_distance > typo_limit(word.size())) return "";
   return best;
 }
 
@@ -60,8 +60,11 @@ void Validator::warning(const Location& where, const std::string& ctx, const std
 
 bool Validator::exists(const std::string& path) const {
   if (options_.path_exists) return options_.path_exists(path);
+  // A namespace file we may not read (another user's /proc/PID/ns/net: EACCES) still exists;
+  // only ENOENT and ENOTDIR say it does not.
   struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
+  if (::stat(path.c_str(), &st) == 0) return true;
+  return errno != ENOENT && errno != ENOTDIR;
 }
 
 std::vector<Diagnostic> Validator::run() {
@@ -176,7 +179,9 @@ void Validator::check_interface(const Node& n, const Interface& i, const std::st
   } else if (i.name == "lo") {
     error(i.loc, node_ctx, "interface name \"lo\" is the namespace's loopback");
   }
-  if (!bridges_.count(i.bridge)) {
+  if (i.bridge.empty()) {
+    error(i.loc, ctx, "missing required key \"bridge\"");
+  } else if (!bridges_.count(i.bridge)) {
     std::vector<std::string> names;
     for (const auto& b : lab_.bridges) names.push_back(b.name);
     std::string hint = closest_name(i.bridge, names);

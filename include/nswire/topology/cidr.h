@@ -15,7 +15,7 @@ namespace nswire::topology {
 
 // One IP address without a prefix (a gateway, a nameserver, a test target).
 struct IpAddress {
-  std::string text;                  // as written in the file (or produced by to_string)
+  std::string text{};                // as written in the file (or produced by to_string)
   int family = 0;                    // AF_INET or AF_INET6
   std::array<std::uint8_t, 16> bytes{};  // network order; IPv4 uses the first 4
 
@@ -31,7 +31,7 @@ struct IpAddress {
 // An address with a prefix length, "10.0.2.1/24" or "2001:db8::1/64". Host bits are kept:
 // an interface address is a host address plus the length of its subnet.
 struct Cidr {
-  std::string text;                  // as written in the file
+  std::string text{};                // as written in the file
   int family = 0;                    // AF_INET or AF_INET6
   std::array<std::uint8_t, 16> bytes{};
   int prefix = 0;                    // 0..32 or 0..128

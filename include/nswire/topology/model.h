@@ -19,7 +19,7 @@ namespace nswire::topology {
 
 // Where an object was written: file name, 1-based line and column (0 when unknown).
 struct Location {
-  std::string file;
+  std::string file{};
   int line = 0;
   int column = 0;
 
@@ -41,12 +41,12 @@ struct OvsSettings {
 
 // A bridge in the host namespace. Addresses on it make it the subnet's gateway.
 struct Bridge {
-  std::string name;
-  std::optional<Backend> backend;    // unset: the lab's default backend
-  std::vector<Cidr> addresses;
+  std::string name{};
+  std::optional<Backend> backend{};    // unset: the lab's default backend
+  std::vector<Cidr> addresses{};
   bool stp = false;
-  std::optional<int> mtu;
-  Location loc;
+  std::optional<int> mtu{};
+  Location loc{};
 
   bool operator==(const Bridge&) const = default;
 };
@@ -59,21 +59,21 @@ enum class AttachKind { none, pid, path };
 struct Attach {
   AttachKind kind = AttachKind::none;
   int pid = 0;                       // kind == pid
-  std::string path;                  // kind == path
-  Location loc;
+  std::string path{};                  // kind == path
+  Location loc{};
 
   bool operator==(const Attach&) const = default;
 };
 
 // A node's interface plugged into a bridge: a veth whose node end is `name`.
 struct Interface {
-  std::string name;
-  std::string bridge;
-  std::vector<Cidr> addresses;
-  std::optional<int> mtu;
-  std::optional<int> vlan;           // 1..4094: an access port on that VLAN
-  std::optional<std::string> mac;    // "aa:bb:cc:dd:ee:ff"
-  Location loc;
+  std::string name{};
+  std::string bridge{};
+  std::vector<Cidr> addresses{};
+  std::optional<int> mtu{};
+  std::optional<int> vlan{};           // 1..4094: an access port on that VLAN
+  std::optional<std::string> mac{};    // "aa:bb:cc:dd:ee:ff"
+  Location loc{};
 
   bool operator==(const Interface&) const = default;
 };
@@ -81,18 +81,18 @@ struct Interface {
 // A route in a node's main table. `to: default` becomes Cidr::any(family), the family
 // taken from `via` (IPv4 when there is no via); its text stays "default".
 struct Route {
-  Cidr to;
-  std::optional<IpAddress> via;
-  std::optional<std::string> dev;
-  Location loc;
+  Cidr to{};
+  std::optional<IpAddress> via{};
+  std::optional<std::string> dev{};
+  Location loc{};
 
   bool operator==(const Route&) const = default;
 };
 
 // Written to /etc/netns/NODE/resolv.conf.
 struct Dns {
-  std::vector<IpAddress> nameservers;
-  std::vector<std::string> search;
+  std::vector<IpAddress> nameservers{};
+  std::vector<std::string> search{};
 
   bool empty() const { return nameservers.empty() && search.empty(); }
   bool operator==(const Dns&) const = default;
@@ -100,13 +100,13 @@ struct Dns {
 
 // A named network namespace.
 struct Node {
-  std::string name;
-  Attach attach;
-  std::vector<Interface> interfaces;           // in file order
-  std::vector<Route> routes;
-  Dns dns;
-  std::map<std::string, std::string> sysctls;  // "net.ipv4.ip_forward" -> "1"
-  Location loc;
+  std::string name{};
+  Attach attach{};
+  std::vector<Interface> interfaces{};           // in file order
+  std::vector<Route> routes{};
+  Dns dns{};
+  std::map<std::string, std::string> sysctls{};  // "net.ipv4.ip_forward" -> "1"
+  Location loc{};
 
   bool operator==(const Node&) const = default;
 };
@@ -117,11 +117,11 @@ enum class EndpointKind { bridge, node, host };
 
 struct Endpoint {
   EndpointKind kind = EndpointKind::bridge;
-  std::string bridge;                // kind == bridge
-  std::string node;                  // kind == node
-  std::string ifname;                // kind == node or host
-  std::string text;                  // as written
-  Location loc;
+  std::string bridge{};                // kind == bridge
+  std::string node{};                  // kind == node
+  std::string ifname{};                // kind == node or host
+  std::string text{};                  // as written
+  Location loc{};
 
   bool operator==(const Endpoint&) const = default;
 };
@@ -132,11 +132,11 @@ enum class Patch { automatic, ovs, veth };
 
 // A veth pair (or OVS patch) that is not node-to-bridge.
 struct Link {
-  std::array<Endpoint, 2> endpoints;
-  std::array<std::vector<Cidr>, 2> addresses;  // per end, in endpoint order
-  std::optional<int> mtu;
+  std::array<Endpoint, 2> endpoints{};
+  std::array<std::vector<Cidr>, 2> addresses{};  // per end, in endpoint order
+  std::optional<int> mtu{};
   Patch patch = Patch::automatic;
-  Location loc;
+  Location loc{};
 
   bool operator==(const Link&) const = default;
 };
@@ -151,15 +151,15 @@ const char* to_string(Proto p);     // "icmp" | "tcp" | "udp"
 // pair test (from -> to, where `to` is a node name, meaning its first address, or an IP
 // address), or a mesh test (`mesh` non-empty: every ordered pair of those nodes).
 struct ConnectivityTest {
-  std::string from;
-  std::string to;
-  std::vector<std::string> mesh;
+  std::string from{};
+  std::string to{};
+  std::vector<std::string> mesh{};
   Expect expect = Expect::reachable;
   Proto proto = Proto::icmp;
   int port = 0;                      // tcp/udp: 1..65535
   int count = 1;                     // probes sent; any answer counts as reachable
   int timeout_ms = 1000;             // per probe
-  Location loc;
+  Location loc{};
 
   bool is_mesh() const { return !mesh.empty(); }
   bool operator==(const ConnectivityTest&) const = default;
@@ -168,14 +168,14 @@ struct ConnectivityTest {
 // The whole lab file.
 struct Lab {
   int version = 1;
-  std::string name;                  // ownership marks carry it: [A-Za-z0-9_.-]{1,32}
+  std::string name{};                  // ownership marks carry it: [A-Za-z0-9_.-]{1,32}
   Backend backend = Backend::linux_bridge;
-  OvsSettings ovs;
-  std::vector<Bridge> bridges;       // in file order
-  std::vector<Node> nodes;
-  std::vector<Link> links;
-  std::vector<ConnectivityTest> tests;
-  Location loc;
+  OvsSettings ovs{};
+  std::vector<Bridge> bridges{};       // in file order
+  std::vector<Node> nodes{};
+  std::vector<Link> links{};
+  std::vector<ConnectivityTest> tests{};
+  Location loc{};
 
   bool operator==(const Lab&) const = default;
 };

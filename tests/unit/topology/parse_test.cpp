@@ -242,7 +242,7 @@ TEST(Parse, RoutesV6DefaultAndMissingTo) {
 TEST(Parse, AttachNeedsExactlyOneOfPidOrPath) {
   EXPECT_EQ(first_error("name: x\nnodes:\n  a: { attach: {} }\n"), "lab.yaml:3:16: node \"a\": attach needs \"pid\" or \"path\"");
   EXPECT_EQ(first_error("name: x\nnodes:\n  a: { attach: { pid: 1, path: /x } }\n"),
-            "lab.yaml:3:32: node \"a\": attach takes \"pid\" or \"path\", not both");
+            "lab.yaml:3:16: node \"a\": attach takes \"pid\" or \"path\", not both");
   Lab lab = parse_string("name: x\nnodes:\n  a: { attach: { path: /run/netns/x } }\n", "lab.yaml");
   EXPECT_EQ(lab.nodes[0].attach.kind, AttachKind::path);
   EXPECT_EQ(lab.nodes[0].attach.path, "/run/netns/x");
