@@ -156,7 +156,8 @@ void add_bridge(Batch& batch, const BridgeSpec& spec) {
   m.put_str(IFLA_INFO_KIND, "bridge");
   auto data = m.nest(IFLA_INFO_DATA);
   m.put_u32(IFLA_BR_STP_STATE, spec.stp ? 1 : 0);
-  m.put_u8(IFLA_BR_VLAN_FILTERING, spec.vlan_filtering ? 1 : 0);
+  // Only sent when wanted: kernels without CONFIG_BRIDGE_VLAN_FILTERING refuse the attribute.
+  if (spec.vlan_filtering) m.put_u8(IFLA_BR_VLAN_FILTERING, 1);
 }
 
 void change_link(Batch& batch, const LinkChange& c) {

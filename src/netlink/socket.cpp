@@ -143,16 +143,21 @@ void Socket::execute(Batch& batch) {
 
 void Socket::dump(uint16_t type, const void* header, size_t header_len,
                   const std::function<void(const nlmsghdr*)>& fn) {
+  Batch request;
+  request.add(type, 0, header_len, "dump", std::to_string(type));
+  std::memcpy(request.buffer().data() + NLMSG_HDRLEN, header, header_len);
+  dump(request, fn);
+}
+
+void Socket::dump(Batch& request, const std::function<void(const nlmsghdr*)>& fn) {
   if (!nl_) throw nswire::Error("netlink: socket is not open");
+  if (request.size() != 1) throw nswire::Error("netlink dump: exactly one request expected");
+  auto* nlh = reinterpret_cast<nlmsghdr*>(request.buffer().data());
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  const uint16_t type = nlh->nlmsg_type;
   for (int attempt = 0;; ++attempt) {
-    std::vector<uint8_t> req(NLMSG_HDRLEN + NLMSG_ALIGN(header_len), 0);
-    auto* nlh = reinterpret_cast<nlmsghdr*>(req.data());
-    nlh->nlmsg_len = static_cast<uint32_t>(req.size());
-    nlh->nlmsg_type = type;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     nlh->nlmsg_seq = ++seq_;
-    std::memcpy(req.data() + NLMSG_HDRLEN, header, header_len);
-    if (mnl_socket_sendto(nl_, req.data(), req.size()) < 0)
+    if (mnl_socket_sendto(nl_, request.buffer().data(), request.buffer().size()) < 0)
       throw nswire::Error(errno_message("netlink dump request", std::to_string(type), errno));
     std::vector<std::vector<uint8_t>> chunks;
     bool done = false, interrupted = false;

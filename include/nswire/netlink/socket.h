@@ -59,6 +59,8 @@ class Socket {
   // reply message. Retries when the kernel says the dump was interrupted by a change.
   void dump(uint16_t type, const void* header, size_t header_len,
             const std::function<void(const nlmsghdr*)>& fn);
+  // The same for a request built with attributes (the batch's only request).
+  void dump(Batch& request, const std::function<void(const nlmsghdr*)>& fn);
 
  private:
   explicit Socket(mnl_socket* nl);

@@ -1,0 +1,118 @@
+// BridgeBackend: the one seam between the lab and whatever switches its frames. The Linux
+// bridge (rtnetlink) and Open vSwitch (OVSDB) implement it; nothing above this layer knows
+// which one it holds. A backend manages bridges, their ports, access VLANs and (where it can)
+// native patch ports. After apply(), every bridge it serves is a network device of the same
+// name in the host namespace and is up, so addresses on it are ordinary netlink addresses.
+//
+// Ownership: every bridge and port a backend creates carries its lab's mark (Linux: the
+// interface alias "nswire:LAB"; OVS: external_ids:nswire-lab=LAB). A backend refuses to change
+// or remove a same-named object whose mark is not its lab's, and says so.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nswire/error.h"
+
+namespace nswire::backend {
+
+struct BridgeSpec {
+  std::string name;
+  bool stp = false;
+  std::optional<uint32_t> mtu;
+  bool operator==(const BridgeSpec&) const = default;
+};
+
+// A host-namespace network device (normally the host end of a veth) plugged into a bridge.
+struct PortSpec {
+  std::string bridge;
+  std::string name;
+  std::optional<uint16_t> vlan;  // access VLAN
+  bool operator==(const PortSpec&) const = default;
+};
+
+// A native patch between two bridges of this backend (OVS patch ports).
+struct PatchSpec {
+  std::string bridge_a, port_a, bridge_b, port_b;
+  bool operator==(const PatchSpec&) const = default;
+};
+
+struct PortRef {
+  std::string bridge;
+  std::string name;
+  bool operator==(const PortRef&) const = default;
+};
+
+struct ObservedPort {
+  std::string name;
+  std::optional<uint16_t> vlan;
+  std::string owner;        // lab name from the mark; empty = foreign (not nswire's)
+  std::string patch_peer;   // non-empty for a native patch port
+  std::string error;        // the switch's own complaint about it (OVS Interface error)
+  bool operator==(const ObservedPort&) const = default;
+};
+
+struct ObservedBridge {
+  std::string name;
+  std::string owner;        // empty = foreign
+  bool stp = false;
+  std::vector<ObservedPort> ports;  // not including the bridge's own internal port
+  bool operator==(const ObservedBridge&) const = default;
+};
+
+// One batch of changes; apply() performs them in this order: bridges, ports, patches,
+// then detaches, then bridge removals. Each group goes out as one netlink batch / one OVSDB
+// transaction.
+struct Changes {
+  std::vector<BridgeSpec> ensure_bridges;   // create, or update an owned one (STP, MTU)
+  std::vector<PortSpec> attach_ports;       // attach, or fix the VLAN of an owned one
+  std::vector<PatchSpec> add_patches;
+  std::vector<PortRef> detach_ports;        // owned ports only
+  std::vector<PortRef> remove_patches;      // both ends of a patch, by port
+  std::vector<std::string> remove_bridges;  // owned bridges only, with all their ports
+  bool empty() const {
+    return ensure_bridges.empty() && attach_ports.empty() && add_patches.empty() && detach_ports.empty() &&
+           remove_patches.empty() && remove_bridges.empty();
+  }
+};
+
+// A problem the backend sees on this host that will hurt the lab (br_netfilter, say).
+struct Warning {
+  std::string message;
+};
+
+class BridgeBackend {
+ public:
+  virtual ~BridgeBackend() = default;
+  virtual std::string_view name() const = 0;  // "linux" | "ovs"
+  virtual bool supports_patches() const = 0;
+  // Every bridge this backend can see, owned or foreign, with its ports.
+  virtual std::vector<ObservedBridge> observe() = 0;
+  // Throws nswire::Error naming the object and the backend's own message. Refuses (before
+  // changing anything) objects that exist but belong to someone else.
+  virtual void apply(const Changes& changes) = 0;
+  // Host conditions that break labs on this backend; checked, never "fixed".
+  virtual std::vector<Warning> diagnose() = 0;
+};
+
+// What a backend needs to know about its surroundings.
+struct Context {
+  std::string lab;              // ownership mark
+  std::string ovsdb;            // "unix:PATH" | "tcp:HOST:PORT"; empty = $NSWIRE_OVSDB, system socket, embedded
+  std::string datapath = "auto";  // OVS: auto | system | netdev
+};
+
+// The ownership mark of a lab on Linux links: the interface alias.
+std::string linux_mark(std::string_view lab);
+// The lab a Linux alias marks, or empty.
+std::string lab_of_linux_mark(std::string_view alias);
+inline constexpr const char* kOvsMarkKey = "nswire-lab";
+
+// "linux" or "ovs"; throws nswire::Error for anything else.
+std::unique_ptr<BridgeBackend> make_backend(std::string_view name, const Context& context);
+
+}  // namespace nswire::backend

@@ -1,0 +1,187 @@
+// Linux bridge backend over rtnetlink; see linux_bridge.h. Two netlink batches per apply():
+// the bridges first (their ifindexes are needed for IFLA_MASTER), then ports, VLANs,
+// detaches and removals together.
+#include "linux_bridge.h"
+
+#include <cerrno>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "nswire/netlink/bridge_vlan.h"
+#include "nswire/netlink/links.h"
+
+namespace nswire::backend {
+namespace {
+
+using netlink::Link;
+
+struct HostLinks {
+  std::map<std::string, Link> by_name;
+  std::map<int, const Link*> by_index;
+};
+
+HostLinks read_links(netlink::Socket& socket) {
+  HostLinks h;
+  for (auto& l : netlink::dump_links(socket)) h.by_name[l.name] = l;
+  for (auto& [name, l] : h.by_name) h.by_index[l.index] = &l;
+  return h;
+}
+
+std::string owner_text(const std::string& alias) {
+  return alias.empty() ? "no nswire mark" : "alias \"" + alias + "\"";
+}
+
+std::optional<uint16_t> access_vlan(const std::vector<netlink::PortVlan>& vlans) {
+  for (const auto& v : vlans)
+    if (v.pvid) return v.vid;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<ObservedBridge> LinuxBridgeBackend::observe() {
+  auto socket = netlink::Socket::open();
+  auto links = read_links(socket);
+  auto vlans = netlink::dump_port_vlans(socket);
+  std::vector<ObservedBridge> out;
+  for (const auto& [name, l] : links.by_name) {
+    if (l.kind != "bridge") continue;
+    ObservedBridge b{.name = name, .owner = lab_of_linux_mark(l.alias), .stp = l.stp};
+    for (const auto& [pname, p] : links.by_name) {
+      if (p.master != l.index) continue;
+      ObservedPort port{.name = pname, .owner = lab_of_linux_mark(p.alias)};
+      if (l.vlan_filtering) {
+        auto v = access_vlan(vlans[p.index]);
+        if (v && *v != 1) port.vlan = v;  // VLAN 1 is the bridge's default, not an access VLAN we set
+      }
+      b.ports.push_back(port);
+    }
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+void LinuxBridgeBackend::apply(const Changes& changes) {
+  auto socket = netlink::Socket::open();
+  auto links = read_links(socket);
+  const std::string mark = linux_mark(context_.lab);
+  auto owned = [&](const Link& l) { return l.alias == mark; };
+
+  // Refuse foreign objects before changing anything.
+  std::set<std::string> needs_vlans;
+  for (const auto& p : changes.attach_ports)
+    if (p.vlan) needs_vlans.insert(p.bridge);
+  for (const auto& b : changes.ensure_bridges) {
+    auto it = links.by_name.find(b.name);
+    if (it == links.by_name.end()) continue;
+    if (it->second.kind != "bridge")
+      throw Error("bridge \"" + b.name + "\": a " + (it->second.kind.empty() ? "network device" : it->second.kind + " device") +
+                  " of that name already exists; nswire leaves it untouched");
+    if (!owned(it->second))
+      throw Error("bridge \"" + b.name + "\" already exists and is not owned by lab \"" + context_.lab + "\" (" +
+                  owner_text(it->second.alias) + "); nswire leaves it untouched");
+  }
+  auto check_port = [&](const std::string& bridge, const std::string& port, bool must_exist) -> const Link* {
+    auto it = links.by_name.find(port);
+    if (it == links.by_name.end()) {
+      if (must_exist) throw Error("attach port \"" + port + "\" to bridge \"" + bridge + "\": no such device");
+      return nullptr;
+    }
+    if (!owned(it->second))
+      throw Error("port \"" + port + "\" is not owned by lab \"" + context_.lab + "\" (" + owner_text(it->second.alias) +
+                  "); nswire leaves it untouched");
+    return &it->second;
+  };
+  for (const auto& p : changes.attach_ports) check_port(p.bridge, p.name, true);
+  for (const auto& p : changes.detach_ports) check_port(p.bridge, p.name, false);
+  for (const auto& name : changes.remove_bridges) {
+    auto it = links.by_name.find(name);
+    if (it != links.by_name.end() && !owned(it->second))
+      throw Error("remove bridge \"" + name + "\": not owned by lab \"" + context_.lab + "\" (" +
+                  owner_text(it->second.alias) + "); nswire leaves it untouched");
+  }
+  if (!changes.add_patches.empty() || !changes.remove_patches.empty())
+    throw Error("the Linux bridge backend has no native patch ports; join bridges with a veth pair");
+
+  // 1. Bridges: create missing ones, bring owned ones to the wanted options.
+  netlink::Batch bridges;
+  for (const auto& b : changes.ensure_bridges) {
+    bool vlans = needs_vlans.count(b.name) > 0;
+    auto it = links.by_name.find(b.name);
+    if (it == links.by_name.end()) {
+      netlink::add_bridge(bridges, {.name = b.name, .stp = b.stp, .vlan_filtering = vlans, .mtu = b.mtu, .alias = mark});
+      netlink::change_link(bridges, {.name = b.name, .alias = mark});  // the kernel ignores IFLA_IFALIAS on create
+      continue;
+    }
+    const Link& l = it->second;
+    if (l.stp != b.stp || (vlans && !l.vlan_filtering))
+      netlink::change_bridge(bridges, b.name, l.stp != b.stp ? std::optional(b.stp) : std::nullopt,
+                             vlans && !l.vlan_filtering ? std::optional(true) : std::nullopt);
+    if ((b.mtu && l.mtu != *b.mtu) || !l.up) netlink::change_link(bridges, {.name = b.name, .up = true, .mtu = b.mtu});
+  }
+  for (const auto& p : changes.attach_ports) {
+    // A bridge that gains an access port later needs VLAN filtering too.
+    auto it = links.by_name.find(p.bridge);
+    if (p.vlan && it != links.by_name.end() && !it->second.vlan_filtering &&
+        std::none_of(changes.ensure_bridges.begin(), changes.ensure_bridges.end(),
+                     [&](const BridgeSpec& b) { return b.name == p.bridge; }))
+      netlink::change_bridge(bridges, p.bridge, std::nullopt, true);
+  }
+  if (!bridges.empty()) {
+    try {
+      socket.execute(bridges);
+    } catch (const netlink::Error& e) {
+      if (e.error == EOPNOTSUPP && !needs_vlans.empty())
+        throw Error(std::string(e.what()) + ": access VLANs on a Linux bridge need bridge VLAN filtering "
+                    "(CONFIG_BRIDGE_VLAN_FILTERING), which this kernel lacks; use backend: ovs for VLANs");
+      throw;
+    }
+    links = read_links(socket);
+  }
+
+  // 2. Ports, VLANs, detaches and removals in one batch.
+  auto vlans = netlink::dump_port_vlans(socket);
+  netlink::Batch rest;
+  for (const auto& p : changes.attach_ports) {
+    auto br = links.by_name.find(p.bridge);
+    if (br == links.by_name.end()) throw Error("attach port \"" + p.name + "\": no bridge \"" + p.bridge + "\"");
+    const Link& port = links.by_name.at(p.name);
+    if (port.master != br->second.index || !port.up)
+      netlink::change_link(rest, {.index = port.index, .name = p.name, .up = true, .master = br->second.index});
+    auto current = port.master == br->second.index ? access_vlan(vlans[port.index]) : std::nullopt;
+    uint16_t want = p.vlan.value_or(1);
+    if (current.value_or(1) != want || port.master != br->second.index) {
+      if (br->second.vlan_filtering || p.vlan) {
+        netlink::add_port_vlan(rest, port.index, p.name, want);
+        uint16_t old = port.master == br->second.index ? current.value_or(1) : 1;  // a fresh port gets VLAN 1
+        if (old != want) netlink::delete_port_vlan(rest, port.index, p.name, old);
+      }
+    }
+  }
+  for (const auto& p : changes.detach_ports) {
+    auto it = links.by_name.find(p.name);
+    if (it != links.by_name.end() && it->second.master)
+      netlink::change_link(rest, {.index = it->second.index, .name = p.name, .master = 0});
+  }
+  for (const auto& name : changes.remove_bridges)
+    if (links.by_name.count(name)) netlink::delete_link(rest, name);
+  if (!rest.empty()) socket.execute(rest);
+}
+
+std::vector<Warning> LinuxBridgeBackend::diagnose() {
+  std::vector<Warning> out;
+  for (const char* family : {"iptables", "ip6tables"}) {
+    std::ifstream f(std::string("/proc/sys/net/bridge/bridge-nf-call-") + family);
+    int value = 0;
+    if (f >> value && value == 1)
+      out.push_back({std::string("br_netfilter is loaded and net.bridge.bridge-nf-call-") + family +
+                     " = 1: frames crossing a Linux bridge go through " + family +
+                     "'s FORWARD chain; if its policy is DROP (Docker sets it), traffic between nodes on one "
+                     "bridge is dropped. nswire does not change the host firewall: allow the traffic or set the "
+                     "sysctl to 0."});
+  }
+  return out;
+}
+
+}  // namespace nswire::backend

@@ -1,0 +1,146 @@
+// The embedded Open vSwitch; see embedded.h.
+#include "embedded.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "nswire/error.h"
+#include "ovsdb/client.h"
+#include "ovsdb/vswitch.h"
+
+namespace nswire::backend::ovs {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kSchema = "/usr/share/openvswitch/vswitch.ovsschema";
+
+std::string dir_path(const char* leaf) { return std::string(kEmbeddedDir) + "/" + leaf; }
+
+std::string find_binary(const std::string& name) {
+  for (const char* dir : {"/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin"}) {
+    std::string p = std::string(dir) + "/" + name;
+    if (access(p.c_str(), X_OK) == 0) return p;
+  }
+  throw Error("Open vSwitch: " + name + " not found; install Debian's openvswitch-switch package "
+              "(apt-get install openvswitch-switch) or point --ovsdb at a running ovsdb-server");
+}
+
+// Runs a daemon's own launcher (it detaches itself) and waits for it to return.
+void run(const std::vector<std::string>& argv) {
+  pid_t pid = fork();
+  if (pid < 0) throw Error(errno_message("fork", argv[0], errno));
+  if (pid == 0) {
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+      dup2(null, 0);
+      dup2(null, 1);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw Error("start embedded Open vSwitch: " + argv[0] + " failed (exit " +
+                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) + "); see " +
+                kEmbeddedDir + "/*.log");
+}
+
+bool answers(const std::string& target) {
+  try {
+    ovsdb::ClientOptions o;
+    o.timeout = std::chrono::milliseconds(2000);
+    o.reconnect = false;
+    ovsdb::Client c(target, o);
+    c.echo();
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+pid_t read_pid(const std::string& file) {
+  std::ifstream f(file);
+  long pid = 0;
+  f >> pid;
+  return pid > 0 ? static_cast<pid_t>(pid) : 0;
+}
+
+bool alive(pid_t pid) { return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM); }
+
+}  // namespace
+
+std::string embedded_endpoint() { return "unix:" + dir_path("db.sock"); }
+
+bool embedded_running() { return alive(read_pid(dir_path("ovsdb-server.pid"))); }
+
+std::string resolve_endpoint(const std::string& explicit_target) {
+  if (!explicit_target.empty()) return explicit_target;
+  if (const char* env = std::getenv("NSWIRE_OVSDB"); env && *env) return env;
+  std::string system = std::string("unix:") + kSystemSocket;
+  if (access(kSystemSocket, F_OK) == 0 && answers(system)) return system;
+  start_embedded();
+  return embedded_endpoint();
+}
+
+void start_embedded() {
+  if (embedded_running() && alive(read_pid(dir_path("ovs-vswitchd.pid")))) return;
+  std::string server = find_binary("ovsdb-server"), vswitchd = find_binary("ovs-vswitchd"),
+              tool = find_binary("ovsdb-tool");
+  if (access(kSchema, R_OK) != 0)
+    throw Error(std::string("Open vSwitch: schema ") + kSchema + " not found; install Debian's openvswitch-common package");
+  std::error_code ec;
+  fs::create_directories(kEmbeddedDir, ec);
+  if (ec) throw Error("create " + std::string(kEmbeddedDir) + ": " + ec.message());
+  std::string db = dir_path("conf.db");
+  if (!embedded_running()) {
+    fs::remove(db, ec);
+    run({tool, "create", db, kSchema});
+    run({server, db, "--remote=punix:" + dir_path("db.sock"), "--unixctl=" + dir_path("ovsdb-server.ctl"),
+         "--pidfile=" + dir_path("ovsdb-server.pid"), "--log-file=" + dir_path("ovsdb-server.log"), "--detach",
+         "--no-chdir"});
+    // What `ovs-vsctl init` does: the root row must exist before ovs-vswitchd reads it.
+    ovsdb::Client client(embedded_endpoint());
+    auto rows = client.transact(ovsdb::vswitch::kDatabase, {ovsdb::op::select("Open_vSwitch", {}, {"_uuid"})});
+    if (rows.at(0).rows.empty())
+      client.transact(ovsdb::vswitch::kDatabase, {ovsdb::op::insert("Open_vSwitch", {})});
+  }
+  run({vswitchd, embedded_endpoint(), "--unixctl=" + dir_path("ovs-vswitchd.ctl"),
+       "--pidfile=" + dir_path("ovs-vswitchd.pid"), "--log-file=" + dir_path("ovs-vswitchd.log"), "--detach",
+       "--no-chdir"});
+}
+
+void stop_embedded() {
+  for (const char* name : {"ovs-vswitchd.pid", "ovsdb-server.pid"}) {
+    pid_t pid = read_pid(dir_path(name));
+    if (!alive(pid)) continue;
+    kill(pid, SIGTERM);
+    for (int i = 0; i < 200 && alive(pid); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (alive(pid)) kill(pid, SIGKILL);
+  }
+  std::error_code ec;
+  fs::remove_all(kEmbeddedDir, ec);
+}
+
+std::string resolve_datapath(const std::string& wanted) {
+  if (wanted == "system" || wanted == "netdev") return wanted;
+  if (wanted != "auto" && !wanted.empty())
+    throw Error("Open vSwitch datapath \"" + wanted + "\": expected auto, system or netdev");
+  return access("/sys/module/openvswitch", F_OK) == 0 ? "system" : "netdev";
+}
+
+}  // namespace nswire::backend::ovs

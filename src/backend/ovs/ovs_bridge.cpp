@@ -1,0 +1,157 @@
+// Open vSwitch backend over OVSDB; see ovs_bridge.h.
+#include "ovs_bridge.h"
+
+#include <algorithm>
+#include <set>
+
+#include "embedded.h"
+#include "nswire/netlink/links.h"
+#include "ovsdb/client.h"
+#include "ovsdb/vswitch.h"
+
+namespace nswire::backend {
+namespace vs = ovsdb::vswitch;
+namespace {
+
+std::string owner_of(const vs::StringMap& ids) {
+  auto it = ids.find(kOvsMarkKey);
+  return it == ids.end() ? std::string() : it->second;
+}
+
+std::string owner_text(const vs::StringMap& ids) {
+  std::string o = owner_of(ids);
+  return o.empty() ? "no nswire mark" : "external_ids:" + std::string(kOvsMarkKey) + "=" + o;
+}
+
+}  // namespace
+
+OvsBridgeBackend::OvsBridgeBackend(Context context) : context_(std::move(context)) {}
+OvsBridgeBackend::~OvsBridgeBackend() = default;
+
+ovsdb::Client& OvsBridgeBackend::client() {
+  if (!client_) {
+    std::string target = ovs::resolve_endpoint(context_.ovsdb);
+    try {
+      client_ = std::make_unique<ovsdb::Client>(target);
+    } catch (const std::exception& e) {
+      throw Error(std::string("Open vSwitch: ") + e.what());
+    }
+  }
+  return *client_;
+}
+
+std::vector<ObservedBridge> OvsBridgeBackend::observe() {
+  vs::State state;
+  try {
+    state = vs::read_state(client());
+  } catch (const ovsdb::Error& e) {
+    throw Error(std::string("Open vSwitch: read bridges: ") + e.what());
+  }
+  std::vector<ObservedBridge> out;
+  for (const auto& b : state.bridges) {
+    ObservedBridge ob{.name = b.name, .owner = owner_of(b.external_ids)};
+    for (const auto& p : b.ports) {
+      if (p.name == b.name) continue;  // the bridge's own internal port
+      ObservedPort op{.name = p.name, .owner = owner_of(p.external_ids)};
+      if (p.tag) op.vlan = static_cast<uint16_t>(*p.tag);
+      for (const auto& i : p.interfaces) {
+        if (i.type == "patch") {
+          auto peer = i.options.find("peer");
+          if (peer != i.options.end()) op.patch_peer = peer->second;
+        }
+        if (i.error) op.error = *i.error;
+      }
+      ob.ports.push_back(std::move(op));
+    }
+    out.push_back(std::move(ob));
+  }
+  return out;
+}
+
+void OvsBridgeBackend::apply(const Changes& changes) {
+  if (changes.empty()) return;
+  auto& c = client();
+  vs::State state;
+  try {
+    state = vs::read_state(c);
+  } catch (const ovsdb::Error& e) {
+    throw Error(std::string("Open vSwitch: read bridges: ") + e.what());
+  }
+  const std::string& lab = context_.lab;
+  const vs::StringMap mark{{kOvsMarkKey, lab}};
+
+  // Refuse foreign objects before changing anything.
+  auto host = netlink::Socket::open();
+  for (const auto& b : changes.ensure_bridges) {
+    if (const auto* existing = state.bridge(b.name)) {
+      if (owner_of(existing->external_ids) != lab)
+        throw Error("bridge \"" + b.name + "\" already exists in Open vSwitch and is not owned by lab \"" + lab +
+                    "\" (" + owner_text(existing->external_ids) + "); nswire leaves it untouched");
+    } else if (auto link = netlink::find_link(host, b.name)) {
+      throw Error("bridge \"" + b.name + "\": a " + (link->kind.empty() ? std::string("network device") : link->kind + " device") +
+                  " of that name already exists; nswire leaves it untouched");
+    }
+  }
+  auto check_port = [&](const std::string& name) {
+    const auto* p = state.port(name);
+    if (p && owner_of(p->external_ids) != lab)
+      throw Error("port \"" + name + "\" exists in Open vSwitch and is not owned by lab \"" + lab + "\" (" +
+                  owner_text(p->external_ids) + "); nswire leaves it untouched");
+    return p;
+  };
+  for (const auto& p : changes.attach_ports) check_port(p.name);
+  for (const auto& p : changes.add_patches) {
+    check_port(p.port_a);
+    check_port(p.port_b);
+  }
+  for (const auto& p : changes.detach_ports) check_port(p.name);
+  for (const auto& p : changes.remove_patches) check_port(p.name);
+  for (const auto& name : changes.remove_bridges)
+    if (const auto* b = state.bridge(name); b && owner_of(b->external_ids) != lab)
+      throw Error("remove bridge \"" + name + "\": not owned by lab \"" + lab + "\" (" + owner_text(b->external_ids) +
+                  "); nswire leaves it untouched");
+
+  const std::string datapath = ovs::resolve_datapath(context_.datapath);
+  vs::Batch batch;
+  std::vector<std::string> new_bridges;
+  for (const auto& b : changes.ensure_bridges) {
+    if (!state.bridge(b.name)) new_bridges.push_back(b.name);
+    batch.add_bridge(vs::AddBridge(b.name, datapath, mark, /*may_exist=*/true));
+  }
+  for (const auto& p : changes.attach_ports) {
+    const auto* existing = state.port(p.name);
+    const auto* on = state.bridge_of_port(p.name);
+    if (existing && on && on->name != p.bridge) batch.del_port(vs::DelPort(p.name, {}, /*if_exists=*/true));
+    if (existing && on && on->name == p.bridge) {
+      std::optional<std::int64_t> want = p.vlan ? std::optional<std::int64_t>(*p.vlan) : std::nullopt;
+      if (existing->tag != want) batch.set_port(vs::SetPort(p.name, want));
+      continue;
+    }
+    std::optional<std::int64_t> tag = p.vlan ? std::optional<std::int64_t>(*p.vlan) : std::nullopt;
+    batch.add_port(vs::AddPort(p.bridge, p.name, "", {}, tag, mark, mark));
+  }
+  for (const auto& p : changes.add_patches) batch.add_patch_pair(p.bridge_a, p.port_a, p.bridge_b, p.port_b, mark, true);
+  for (const auto& p : changes.detach_ports) batch.del_port(vs::DelPort(p.name, {}, true));
+  for (const auto& p : changes.remove_patches) batch.del_port(vs::DelPort(p.name, {}, true));
+  for (const auto& name : changes.remove_bridges) batch.del_bridge(vs::DelBridge(name, true));
+
+  try {
+    vs::apply(c, batch);
+  } catch (const ovsdb::Error& e) {
+    throw Error(std::string("Open vSwitch: ") + e.what());
+  }
+
+  // The internal port of a bridge is a host device once ovs-vswitchd applied the change;
+  // bring it (and MTU) to what the lab wants, like the Linux backend's bridge device.
+  netlink::Batch up;
+  for (const auto& b : changes.ensure_bridges) {
+    auto link = netlink::find_link(host, b.name);
+    if (!link) throw Error("Open vSwitch bridge \"" + b.name + "\": its internal device did not appear in the host namespace");
+    if (!link->up || (b.mtu && link->mtu != *b.mtu) || link->alias.empty())
+      netlink::change_link(up, {.index = link->index, .name = b.name, .up = true, .mtu = b.mtu,
+                                .alias = linux_mark(lab)});
+  }
+  if (!up.empty()) host.execute(up);
+}
+
+}  // namespace nswire::backend
