@@ -172,7 +172,8 @@ class Engine {
         continue;
       by_namespace[key_of(p.listen_in)].push_back(i);
     }
-    for (const auto& [key, members] : by_namespace) {
+    for (const auto& group : by_namespace) {
+      const std::vector<std::size_t>& members = group.second;
       const Probe& first = probes_[members.front()];
       const std::string where = first.listen_in && !first.listen_in->name().empty()
                                     ? " in namespace " + first.listen_in->name()
@@ -204,8 +205,10 @@ class Engine {
     if (starting.empty()) return;
     std::map<NsKey, std::vector<std::size_t>> by_namespace;
     for (std::size_t i : starting) by_namespace[key_of(probes_[i].from)].push_back(i);
-    for (const auto& [key, members] : by_namespace) {
-      within(probes_[members.front()].from, [&, key = key] {
+    for (const auto& group : by_namespace) {
+      const NsKey key = group.first;
+      const std::vector<std::size_t>& members = group.second;
+      within(probes_[members.front()].from, [&] {
         for (std::size_t i : members) {
           const int family = states_[i].target.family();
           if (probes_[i].protocol == Protocol::icmp) states_[i].icmp = icmp_socket(key, family);

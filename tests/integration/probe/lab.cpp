@@ -1,8 +1,10 @@
 // See lab.h.
 #include "lab.h"
 
+#include <chrono>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "oracle.h"
 
@@ -25,6 +27,17 @@ void Lab::add_namespace(const std::string& name) {
 }
 
 void Lab::remember_link(const std::string& name) { links_.push_back(name); }
+
+void Lab::wait_ipv6_ready(const std::vector<std::pair<std::string, std::string>>& devices) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (const auto& [ns, dev] : devices) {
+    while (run({"ip", "-n", ns, "-6", "-o", "addr", "show", "dev", dev, "scope", "link"}).out.empty()) {
+      if (std::chrono::steady_clock::now() > deadline)
+        throw std::runtime_error("IPv6 never came up on " + dev + " in " + ns);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling interval, not a settle delay
+    }
+  }
+}
 
 const netns::Namespace& Lab::ns(const std::string& name) {
   auto it = handles_.find(name);

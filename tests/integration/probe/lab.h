@@ -24,6 +24,11 @@ class Lab {
   void add_namespace(const std::string& name);
   // A link in the sandbox's own namespace (a bridge, a veth end), deleted at the end.
   void remember_link(const std::string& name);
+  // Waits (up to 10 s, else throws) until IPv6 is configured on each (namespace, device): its
+  // link-local address exists. Until then the kernel has not run addrconf for the device (it
+  // waits for the carrier, which linkwatch reports asynchronously, up to a second after `ip link
+  // set up`), and neighbour solicitations to it are dropped for lack of a multicast route.
+  static void wait_ipv6_ready(const std::vector<std::pair<std::string, std::string>>& devices);
   // An open handle to a namespace this lab made.
   const netns::Namespace& ns(const std::string& name);
 

@@ -41,6 +41,9 @@ class ProbeMesh : public ::testing::Test {
       lab_->remember_link(veth);
     }
     test::Lab::must(script);
+    std::vector<std::pair<std::string, std::string>> devices;
+    for (int i = 0; i < kNodes; ++i) devices.emplace_back(node(i), "eth0");
+    test::Lab::wait_ipv6_ready(devices);
   }
   static void TearDownTestSuite() {
     delete lab_;
