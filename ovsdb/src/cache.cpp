@@ -75,7 +75,9 @@ void TableCache::apply_update2(const nlohmann::json& table_updates, const Schema
       if (!update.is_object() || update.size() != 1)
         throw bad("row update2 of " + table + " " + uuid_text + " must have exactly one member");
       Uuid uuid{uuid_text};
-      const auto& [kind, body] = *update.items().begin();
+      auto member = update.begin();
+      const std::string& kind = member.key();
+      const nlohmann::json& body = member.value();
       if (kind == "initial" || kind == "insert") {
         cached[uuid] = row_from_json(body);
       } else if (kind == "delete") {
@@ -96,7 +98,9 @@ void TableCache::apply_update2(const nlohmann::json& table_updates, const Schema
 }
 
 Datum apply_diff(const Datum& old, const Datum& diff, const ColumnType& type) {
-  if (type.is_scalar()) return diff;  // scalars: the diff is the new value
+  // Scalars and optional scalars (max 1): ovsdb-server sends the new value itself (e.g.
+  // "tag": ["set", []] when a tag is cleared), not a symmetric difference.
+  if (!type.is_map() && type.max == 1) return diff;
   if (type.is_map()) {
     // Each diff pair: key absent -> add; key present with same value -> remove; else -> change.
     Datum::Map result = old.as_map();
@@ -112,8 +116,7 @@ Datum apply_diff(const Datum& old, const Datum& diff, const ColumnType& type) {
     }
     return Datum::map(std::move(result));
   }
-  // Sets: the diff is the symmetric difference. For an optional scalar (max 1) a replacement
-  // arrives as {old, new}, which the symmetric difference handles too.
+  // Sets: the diff is the symmetric difference.
   Datum::Set result = old.as_set();
   for (const auto& a : diff.as_set()) {
     auto it = std::find(result.begin(), result.end(), a);

@@ -286,7 +286,8 @@ bool Client::wait_until(const std::function<bool()>& pred, std::chrono::millisec
   auto dl = Clock::now() + timeout;
   while (!pred()) {
     if (Clock::now() >= dl) return false;
-    ensure_connected(dl);
+    ensure_connected(dl);  // also runs ready handlers, which may have satisfied pred
+    if (pred()) return true;
     io_.restart();
     io_.run_one_until(dl);
   }

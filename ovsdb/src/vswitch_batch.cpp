@@ -151,9 +151,10 @@ struct Simulator {
     std::string cmd = "set Port " + c.name;
     auto [b, p] = find_port(s, c.name);
     if (!p) throw Error(cmd, "not found", "no port named " + c.name);
+    if (c.clear_tag) p->tag.reset();
     if (c.tag) {
-      check_tag(cmd, *c.tag);
-      p->tag = *c.tag;
+      check_tag(cmd, c.tag);
+      p->tag = c.tag;
     }
     merge(p->external_ids, c.set_external_ids, c.remove_external_ids);
   }

@@ -67,6 +67,7 @@ struct State {
   const Port* port(const std::string& name) const;
   const Bridge* bridge_of_port(const std::string& port_name) const;
   const Interface* interface(const std::string& name) const;
+  bool operator==(const State&) const = default;
 };
 
 // Reads the state with one transaction of selects.
@@ -76,7 +77,12 @@ State state_from_cache(const TableCache& cache);
 // Starts (or widens) the monitor state_from_cache(client.cache(kDatabase)) needs.
 void monitor_state(Client& client);
 
+// The command structs take their fields in order, trailing ones optional, so that
+// `{"br0", "netdev"}` reads well and compiles warning-free under -Wextra.
 struct AddBridge {
+  AddBridge(std::string name_ = {}, std::string datapath_type_ = {}, StringMap external_ids_ = {}, bool may_exist_ = false)
+      : name(std::move(name_)), datapath_type(std::move(datapath_type_)), external_ids(std::move(external_ids_)),
+        may_exist(may_exist_) {}
   std::string name;
   std::string datapath_type;  // empty: leave the default
   StringMap external_ids;
@@ -84,6 +90,12 @@ struct AddBridge {
 };
 
 struct AddPort {
+  AddPort(std::string bridge_ = {}, std::string name_ = {}, std::string type_ = {}, StringMap options_ = {},
+          std::optional<std::int64_t> tag_ = std::nullopt, StringMap port_external_ids_ = {},
+          StringMap interface_external_ids_ = {}, bool may_exist_ = false)
+      : bridge(std::move(bridge_)), name(std::move(name_)), type(std::move(type_)), options(std::move(options_)),
+        tag(tag_), port_external_ids(std::move(port_external_ids_)),
+        interface_external_ids(std::move(interface_external_ids_)), may_exist(may_exist_) {}
   std::string bridge;
   std::string name;             // Port and Interface name
   std::string type;             // Interface type: "", "internal", "patch", ...
@@ -95,24 +107,36 @@ struct AddPort {
 };
 
 struct DelPort {
+  DelPort(std::string name_ = {}, std::string bridge_ = {}, bool if_exists_ = false)
+      : name(std::move(name_)), bridge(std::move(bridge_)), if_exists(if_exists_) {}
   std::string name;
   std::string bridge;           // optional: the port must be on this bridge
   bool if_exists = false;
 };
 
 struct DelBridge {
+  DelBridge(std::string name_ = {}, bool if_exists_ = false) : name(std::move(name_)), if_exists(if_exists_) {}
   std::string name;
   bool if_exists = false;
 };
 
 struct SetPort {
+  SetPort(std::string name_ = {}, std::optional<std::int64_t> tag_ = std::nullopt, StringMap set_external_ids_ = {},
+          std::vector<std::string> remove_external_ids_ = {}, bool clear_tag_ = false)
+      : name(std::move(name_)), tag(tag_), set_external_ids(std::move(set_external_ids_)),
+        remove_external_ids(std::move(remove_external_ids_)), clear_tag(clear_tag_) {}
   std::string name;
-  std::optional<std::optional<std::int64_t>> tag;  // set: tag (nullopt inside clears it)
-  StringMap set_external_ids;                       // keys to set
-  std::vector<std::string> remove_external_ids;     // keys to remove
+  std::optional<std::int64_t> tag;               // set the access VLAN tag
+  StringMap set_external_ids;                    // keys to set
+  std::vector<std::string> remove_external_ids;  // keys to remove
+  bool clear_tag = false;                        // remove the tag (trunk port again)
 };
 
 struct SetBridge {
+  SetBridge(std::string name_ = {}, std::optional<std::string> datapath_type_ = std::nullopt,
+            StringMap set_external_ids_ = {}, std::vector<std::string> remove_external_ids_ = {})
+      : name(std::move(name_)), datapath_type(std::move(datapath_type_)), set_external_ids(std::move(set_external_ids_)),
+        remove_external_ids(std::move(remove_external_ids_)) {}
   std::string name;
   std::optional<std::string> datapath_type;
   StringMap set_external_ids;
@@ -120,6 +144,11 @@ struct SetBridge {
 };
 
 struct SetInterface {
+  SetInterface(std::string name_ = {}, std::optional<std::string> type_ = std::nullopt,
+               std::optional<StringMap> options_ = std::nullopt, StringMap set_external_ids_ = {},
+               std::vector<std::string> remove_external_ids_ = {})
+      : name(std::move(name_)), type(std::move(type_)), options(std::move(options_)),
+        set_external_ids(std::move(set_external_ids_)), remove_external_ids(std::move(remove_external_ids_)) {}
   std::string name;
   std::optional<std::string> type;
   std::optional<StringMap> options;  // replaces all options
@@ -146,6 +175,10 @@ class Batch {
   Batch& set_port(SetPort c) { commands_.emplace_back(std::move(c)); return *this; }
   Batch& set_bridge(SetBridge c) { commands_.emplace_back(std::move(c)); return *this; }
   Batch& set_interface(SetInterface c) { commands_.emplace_back(std::move(c)); return *this; }
+  // Sets (tag) or clears (nullopt) a port's access VLAN tag.
+  Batch& set_port_tag(const std::string& port, std::optional<std::int64_t> tag) {
+    return set_port(SetPort(port, tag, {}, {}, !tag.has_value()));
+  }
   // Two patch ports peered with each other, one on each bridge.
   Batch& add_patch_pair(const std::string& bridge_a, const std::string& port_a, const std::string& bridge_b,
                         const std::string& port_b, const StringMap& external_ids = {}, bool may_exist = false);
