@@ -21,6 +21,7 @@ namespace nswire::topology {
 namespace detail {
 
 Lab Parser::run(std::string_view text) {
+  max_work_ = kWorkSlack + kWorkPerByte * static_cast<long>(text.size());
   Lab lab;
   lab.loc = {file_, 1, 1};
   std::vector<YAML::Node> docs;

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <set>
+#include <tuple>
 
 #include "names.h"
 #include "source.h"
@@ -50,12 +52,27 @@ bool is_valid_lab_name(std::string_view name) {
   });
 }
 
+bool Validator::full() {
+  if (diags_.size() < kMaxDiagnostics) return false;
+  if (diags_.size() == kMaxDiagnostics) {
+    diags_.push_back(make_error({lab_.loc.file, 0, 0}, "too many findings; the rest are not shown"));
+  }
+  return true;
+}
+
 void Validator::error(const Location& where, const std::string& ctx, const std::string& message) {
+  if (full()) return;
   diags_.push_back(make_error(where, ctx.empty() ? message : ctx + ": " + message));
 }
 
 void Validator::warning(const Location& where, const std::string& ctx, const std::string& message) {
+  if (full()) return;
   diags_.push_back(make_warning(where, ctx.empty() ? message : ctx + ": " + message));
+}
+
+std::string Validator::suggest(std::string_view word, const std::vector<std::string>& names) {
+  if (diags_.size() >= kMaxDiagnostics || word.size() > 64) return "";
+  return closest_name(word, names);
 }
 
 bool Validator::exists(const std::string& path) const {
@@ -68,8 +85,14 @@ bool Validator::exists(const std::string& path) const {
 }
 
 std::vector<Diagnostic> Validator::run() {
-  for (const auto& b : lab_.bridges) bridges_.emplace(b.name, &b);
-  for (const auto& n : lab_.nodes) nodes_.emplace(n.name, &n);
+  for (const auto& b : lab_.bridges) {
+    bridges_.emplace(b.name, &b);
+    bridge_names_.push_back(b.name);
+  }
+  for (const auto& n : lab_.nodes) {
+    nodes_.emplace(n.name, &n);
+    node_names_.push_back(n.name);
+  }
   check_lab();
   check_bridges();
   check_nodes();
@@ -182,9 +205,7 @@ void Validator::check_interface(const Node& n, const Interface& i, const std::st
   if (i.bridge.empty()) {
     error(i.loc, ctx, "missing required key \"bridge\"");
   } else if (!bridges_.count(i.bridge)) {
-    std::vector<std::string> names;
-    for (const auto& b : lab_.bridges) names.push_back(b.name);
-    std::string hint = closest_name(i.bridge, names);
+    std::string hint = suggest(i.bridge, bridge_names_);
     error(i.loc, ctx, "unknown bridge " + quoted(i.bridge) +
                           (hint.empty() ? "" : " (did you mean " + quoted(hint) + "?)"));
   }
@@ -236,8 +257,7 @@ void Validator::check_addresses() {
 void Validator::check_routes() {
   for (const auto& n : lab_.nodes) {
     std::string node_ctx = "node " + quoted(n.name);
-    std::map<std::pair<int, std::array<std::uint8_t, 16>>, int> destinations;  // (family, net) -> prefix
-    std::vector<Cidr> seen;
+    std::set<std::tuple<int, std::array<std::uint8_t, 16>, int>> seen;  // destinations
     for (const auto& r : n.routes) {
       std::string ctx = node_ctx + ": route to " + r.to.text;
       if (r.via && r.via->family != r.to.family) {
@@ -252,10 +272,9 @@ void Validator::check_routes() {
         }
       }
       Cidr net = r.to.network();
-      if (std::find(seen.begin(), seen.end(), net) != seen.end()) {
+      if (!seen.emplace(net.family, net.bytes, net.prefix).second) {
         error(r.loc, ctx, "a route to " + net.to_string() + " is given twice");
       }
-      seen.push_back(net);
       if (r.via) {
         const auto& subnets = node_subnets_[n.name];
         bool reachable = std::any_of(subnets.begin(), subnets.end(),

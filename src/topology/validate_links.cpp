@@ -22,9 +22,7 @@ void Validator::check_endpoint(const Link& link, int end, const std::string& ctx
       if (nodes_.count(ep.bridge)) {
         msg += " (a node's end is written " + quoted(ep.bridge + ":IFNAME") + ")";
       } else {
-        std::vector<std::string> names;
-        for (const auto& b : lab_.bridges) names.push_back(b.name);
-        std::string hint = closest_name(ep.bridge, names);
+        std::string hint = suggest(ep.bridge, bridge_names_);
         if (!hint.empty()) msg += " (did you mean " + quoted(hint) + "?)";
       }
       error(where, ctx, msg);
@@ -35,9 +33,7 @@ void Validator::check_endpoint(const Link& link, int end, const std::string& ctx
     }
     case EndpointKind::node:
       if (!nodes_.count(ep.node)) {
-        std::vector<std::string> names;
-        for (const auto& n : lab_.nodes) names.push_back(n.name);
-        std::string hint = closest_name(ep.node, names);
+        std::string hint = suggest(ep.node, node_names_);
         error(where, ctx, "unknown node " + quoted(ep.node) + " in endpoint " + quoted(ep.text) +
                               (hint.empty() ? "" : " (did you mean " + quoted(hint) + "?)"));
       }
@@ -108,9 +104,7 @@ void Validator::check_test_target(const ConnectivityTest& t, const std::string& 
                                   const char* role) {
   auto it = nodes_.find(name);
   if (it == nodes_.end()) {
-    std::vector<std::string> names;
-    for (const auto& n : lab_.nodes) names.push_back(n.name);
-    std::string hint = closest_name(name, names);
+    std::string hint = suggest(name, node_names_);
     error(t.loc, ctx, "unknown node " + quoted(name) + " in \"" + role + "\"" +
                           (hint.empty() ? "" : " (did you mean " + quoted(hint) + "?)"));
     return;
@@ -136,9 +130,7 @@ void Validator::check_tests() {
     } else {
       check_test_target(t, ctx, t.from, "from");
       if (!nodes_.count(t.to) && !IpAddress::parse(t.to)) {
-        std::vector<std::string> names;
-        for (const auto& n : lab_.nodes) names.push_back(n.name);
-        std::string hint = closest_name(t.to, names);
+        std::string hint = suggest(t.to, node_names_);
         error(t.loc, ctx, "\"to\" " + quoted(t.to) + " is neither a node nor an IP address" +
                               (hint.empty() ? "" : " (did you mean " + quoted(hint) + "?)"));
       } else if (nodes_.count(t.to)) {

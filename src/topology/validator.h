@@ -25,6 +25,10 @@ class Validator {
   // Addresses of one node (interfaces and link ends), for the gateway check.
   using Subnets = std::vector<Cidr>;
 
+  // Findings past kMaxDiagnostics are dropped (one note says so): a pathological lab must not
+  // turn into megabytes of messages.
+  static constexpr size_t kMaxDiagnostics = 500;
+  bool full();
   void error(const Location& where, const std::string& ctx, const std::string& message);
   void warning(const Location& where, const std::string& ctx, const std::string& message);
 
@@ -43,11 +47,14 @@ class Validator {
   void claim_address(const Cidr& c, const std::string& owner, const Location& where,
                      const std::string& ctx);
   bool exists(const std::string& path) const;
+  // The nearest of `names` to a misspelt `word`, or "" (also once the findings are full).
+  std::string suggest(std::string_view word, const std::vector<std::string>& names);
 
   const Lab& lab_;
   const ValidateOptions& options_;
   std::vector<Diagnostic> diags_;
   std::map<std::string, const Bridge*> bridges_;
+  std::vector<std::string> bridge_names_, node_names_;
   std::map<std::string, const Node*> nodes_;
   // node name ("" = host) -> interface name -> who declared it.
   std::map<std::string, std::map<std::string, Owner>> ifnames_;
