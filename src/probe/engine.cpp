@@ -16,7 +16,6 @@
 #include <deque>
 #include <functional>
 #include <map>
-#include <tuple>
 #include <memory>
 #include <random>
 #include <unordered_map>
@@ -25,6 +24,8 @@
 #include "address.h"
 #include "fd.h"
 #include "icmp.h"
+#include "listeners.h"
+#include "ns_key.h"
 #include "nswire/error.h"
 #include "nswire/netns/namespace.h"
 #include "nswire/probe/probe.h"
@@ -32,32 +33,6 @@
 #include "sockets.h"
 
 namespace nswire::probe {
-
-const char* to_string(Protocol protocol) {
-  switch (protocol) {
-    case Protocol::icmp: return "icmp";
-    case Protocol::tcp: return "tcp";
-    case Protocol::udp: return "udp";
-  }
-  return "?";
-}
-
-void validate(const Probe& probe, std::size_t index) {
-  const std::string where = "probe " + std::to_string(index) + " (" + probe.from_label + " -> " + probe.to_label + ")";
-  if (!parse_address(probe.address))
-    throw Error(where + ": address \"" + probe.address + "\" is not an IPv4 or IPv6 literal");
-  if (probe.count < 1) throw Error(where + ": count must be at least 1, not " + std::to_string(probe.count));
-  if (probe.timeout.count() <= 0) throw Error(where + ": timeout must be positive");
-  if (probe.protocol == Protocol::icmp) {
-    if (probe.port != 0) throw Error(where + ": icmp probes take no port");
-    if (probe.listen) throw Error(where + ": icmp probes take no listener");
-  } else if (probe.port == 0) {
-    throw Error(where + ": " + to_string(probe.protocol) + " probes need a port");
-  }
-  if (probe.from && !probe.from->valid()) throw Error(where + ": invalid source namespace handle");
-  if (probe.listen && probe.listen_in && !probe.listen_in->valid())
-    throw Error(where + ": invalid listener namespace handle");
-}
 
 namespace {
 
@@ -68,19 +43,6 @@ constexpr std::size_t kCookieSize = 8;
 constexpr std::size_t kIcmpPayloadSize = 56;  // ping's default
 constexpr std::size_t kUdpPayloadSize = kCookieSize + 8;
 constexpr auto kRetryAfterTransientError = std::chrono::milliseconds(5);
-
-// A namespace by identity; {0,0} is the caller's own (Probe::from == nullptr).
-struct NsKey {
-  dev_t dev = 0;
-  ino_t ino = 0;
-  auto operator<=>(const NsKey&) const = default;
-};
-NsKey key_of(const netns::Namespace* ns) { return ns ? NsKey{ns->dev(), ns->inode()} : NsKey{}; }
-
-void within(const netns::Namespace* ns, const std::function<void()>& fn) {
-  if (ns) netns::run_in(*ns, fn);
-  else fn();
-}
 
 std::string format_ms(Clock::duration d) {
   char buf[32];
@@ -99,11 +61,6 @@ struct IcmpSocket {
   uint16_t id_base = 0;
   uint32_t sent = 0;
   std::unordered_map<uint32_t, std::pair<std::size_t, int>> outstanding;  // id<<16|seq -> probe, attempt
-};
-
-struct Listener {
-  Fd fd;
-  Protocol protocol = Protocol::tcp;
 };
 
 struct State {
@@ -161,37 +118,14 @@ class Engine {
   }
 
  private:
-  // Listeners first, one run_in per namespace, so every listener is up before any probe starts.
+  // Listeners first, so every one is up before any probe starts.
   void open_listeners() {
-    std::map<NsKey, std::vector<std::size_t>> by_namespace;
-    std::map<std::tuple<NsKey, Protocol, std::string>, bool> seen;
-    for (std::size_t i = 0; i < probes_.size(); ++i) {
-      const Probe& p = probes_[i];
-      if (!p.listen) continue;
-      if (!seen.emplace(std::tuple(key_of(p.listen_in), p.protocol, states_[i].target.host_port()), true).second)
-        continue;
-      by_namespace[key_of(p.listen_in)].push_back(i);
-    }
-    for (const auto& group : by_namespace) {
-      const std::vector<std::size_t>& members = group.second;
-      const Probe& first = probes_[members.front()];
-      const std::string where = first.listen_in && !first.listen_in->name().empty()
-                                    ? " in namespace " + first.listen_in->name()
-                                    : (first.listen_in ? " in " + first.to_label : "");
-      std::vector<Listener> opened;
-      try {
-        within(first.listen_in, [&] {
-          for (std::size_t i : members)
-            opened.push_back(Listener{open_listener_socket(probes_[i].protocol, states_[i].target), probes_[i].protocol});
-        });
-      } catch (const Error& e) {
-        throw Error(std::string(e.what()) + where);
-      }
-      for (auto& l : opened) {
-        watch(l.fd.get(), EPOLLIN, tag(Source::listener, listeners_.size()));
-        listeners_.push_back(std::move(l));
-      }
-    }
+    std::vector<Listeners::Request> requests;
+    for (std::size_t i = 0; i < probes_.size(); ++i)
+      if (probes_[i].listen)
+        requests.push_back({probes_[i].listen_in, probes_[i].to_label, probes_[i].protocol, states_[i].target});
+    listeners_.open(requests);
+    for (std::size_t l = 0; l < listeners_.size(); ++l) watch(listeners_.fd(l), EPOLLIN, tag(Source::listener, l));
   }
 
   // Starts every waiting ICMP probe and as many TCP/UDP probes as the socket bound allows, in the
@@ -382,7 +316,7 @@ class Engine {
     const auto source = static_cast<Source>(ev.data.u64 >> 32);
     const std::size_t index = ev.data.u64 & 0xffffffffu;
     if (source == Source::icmp) on_icmp(*icmp_[index]);
-    else if (source == Source::listener) on_listener(listeners_[index]);
+    else if (source == Source::listener) listeners_.serve(index);
     else if (probes_[index].protocol == Protocol::tcp) on_tcp(index);
     else on_udp(index, ev.events);
   }
@@ -421,34 +355,6 @@ class Engine {
       const std::string failure = what + icmp::reason(s.family, m->type, m->code) + " (reported by " + source + ")";
       if (st.answers == 0) conclude(i, now, failure);
       else st.note = failure;
-    }
-  }
-
-  void on_listener(Listener& l) {
-    if (l.protocol == Protocol::tcp) {
-      // Accepting completes nothing (the kernel finished the handshake); it only empties the
-      // backlog so later connections are not dropped.
-      while (true) {
-        int fd = ::accept4(l.fd.get(), nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd < 0) {
-          if (errno == EINTR || errno == ECONNABORTED) continue;
-          return;
-        }
-        ::close(fd);
-      }
-    }
-    std::array<uint8_t, 2048> buf;
-    while (true) {
-      sockaddr_storage from{};
-      socklen_t from_len = sizeof from;
-      ssize_t n = ::recvfrom(l.fd.get(), buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &from_len);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return;
-      }
-      // A failed echo is not an error of the run: the probe waiting for it observes a timeout.
-      (void)::sendto(l.fd.get(), buf.data(), static_cast<std::size_t>(n), MSG_DONTWAIT,
-                     reinterpret_cast<sockaddr*>(&from), from_len);
     }
   }
 
@@ -506,7 +412,7 @@ class Engine {
   std::vector<Result> results_;
   std::vector<std::unique_ptr<IcmpSocket>> icmp_;
   std::map<std::pair<NsKey, int>, std::size_t> icmp_index_;
-  std::vector<Listener> listeners_;
+  Listeners listeners_;
   std::vector<std::size_t> icmp_waiting_;  // not started yet (all start at once)
   std::deque<std::size_t> waiting_;        // TCP/UDP not started yet, in input order
   std::vector<std::size_t> active_;  // started, maybe done (pruned by fire_timers)
@@ -519,7 +425,7 @@ class Engine {
 
 }  // namespace
 
-std::vector<Result> run(const std::vector<Probe>& probes, const Options& options) {
+std::vector<Result> run_engine(const std::vector<Probe>& probes, const Options& options) {
   return Engine(probes, options).run();
 }
 

@@ -74,8 +74,8 @@ Fd open_listener_socket(Protocol protocol, const SocketAddress& address) {
   const int on = 1;
   set_option(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on, "SO_REUSEADDR");
   if (address.family() == AF_INET6) set_option(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on, "IPV6_V6ONLY");
-  if (::bind(fd.get(), address.get(), address.length) != 0) throw Error(errno_message("listener: bind", where, errno));
-  if (tcp && ::listen(fd.get(), kListenBacklog) != 0) throw Error(errno_message("listener: listen", where, errno));
+  if (::bind(fd.get(), address.get(), address.length) != 0) throw Error(errno_message("bind", "", errno));
+  if (tcp && ::listen(fd.get(), kListenBacklog) != 0) throw Error(errno_message("listen", "", errno));
   return fd;
 }
 
