@@ -30,7 +30,7 @@ class ProbeMesh : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     lab_ = new test::Lab();
-    test::Lab::must("ip link add brm type bridge\nip link set brm up");
+    test::Lab::must("ip link add brm type bridge\nip addr add 10.30.0.254/24 dev brm\nip link set brm up");
     lab_->remember_link("brm");
     std::string script;
     for (int i = 0; i < kNodes; ++i) {
@@ -129,6 +129,30 @@ TEST_F(ProbeMesh, TcpAndUdpFullMeshesThroughNswiresListeners) {
   probes.insert(probes.end(), udp.begin(), udp.end());
   auto outcomes = run_mesh(probes, true, "tcp_v4_udp_v6_mesh30");
   EXPECT_EQ(summarize(outcomes).passed, 1740u) << format_table(outcomes, false);
+}
+
+TEST_F(ProbeMesh, TheCallersOwnNamespaceProbesAndListensWithoutAHandle) {
+  // The sandbox's namespace holds the bridge and its address 10.30.0.254: a nullptr `from` and a
+  // nullptr `listen_in` mean "here", as for a lab's `host` endpoint.
+  std::vector<Probe> probes;
+  for (int i = 0; i < kNodes; ++i) {
+    Probe out;
+    out.from_label = "host";
+    out.to_label = node(i);
+    out.address = v4(i);
+    probes.push_back(out);
+    Probe in;
+    in.from = &lab_->ns(node(i));
+    in.from_label = node(i);
+    in.to_label = "host";
+    in.address = "10.30.0.254";
+    in.protocol = Protocol::tcp;
+    in.port = 7001;
+    in.listen = true;
+    probes.push_back(in);
+  }
+  auto outcomes = run_mesh(probes, true, "host_to_and_from_30");
+  EXPECT_EQ(summarize(outcomes).passed, probes.size()) << format_table(outcomes, false);
 }
 
 TEST_F(ProbeMesh, AMeshOfSilentTargetsTakesOneTimeoutNotTheirSum) {
