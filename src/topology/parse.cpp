@@ -4,6 +4,7 @@
 // line:column. Cross-object rules live in validate.cpp.
 #include "nswire/topology/parse.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -19,14 +20,51 @@
 
 namespace nswire::topology {
 namespace detail {
+namespace {
+
+// Counts documents without building them.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  int documents = 0;
+  YAML::Mark last_start;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    ++documents;
+    last_start = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Where a second document starts, if there is one. yaml-cpp 0.7's LoadAll can loop forever
+// on some malformed input (it keeps reporting empty documents), so documents are counted
+// here, two at most, and only the first is loaded.
+std::optional<YAML::Mark> second_document(std::string_view text) {
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
+  }
+  if (counter.documents < 2) return std::nullopt;
+  return counter.last_start;
+}
+
+}  // namespace
 
 Lab Parser::run(std::string_view text) {
   max_work_ = kWorkSlack + kWorkPerByte * static_cast<long>(text.size());
   Lab lab;
   lab.loc = {file_, 1, 1};
-  std::vector<YAML::Node> docs;
+  YAML::Node root;
+  std::optional<YAML::Mark> second;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    root = YAML::Load(std::string(text));
+    second = second_document(text);
   } catch (const YAML::ParserException& e) {
     Location where{file_, e.mark.is_null() ? 0 : e.mark.line + 1,
                    e.mark.is_null() ? 0 : e.mark.column + 1};
@@ -36,12 +74,13 @@ Lab Parser::run(std::string_view text) {
     error({file_, 0, 0}, std::string("YAML error: ") + e.what());
     return lab;
   }
-  if (docs.empty() || docs.front().IsNull()) {
+  if (!root.IsDefined() || root.IsNull()) {
     error(lab.loc, "empty lab file (expected a map with at least \"name\")");
     return lab;
   }
-  if (docs.size() > 1) error(loc(docs[1]), "more than one YAML document in a lab file");
-  const YAML::Node& root = docs.front();
+  if (second) {
+    error({file_, second->line + 1, second->column + 1}, "more than one YAML document in a lab file");
+  }
   if (!root.IsMap()) {
     error(loc(root), std::string("the lab file must be a map, not ") + kind_name(root));
     return lab;

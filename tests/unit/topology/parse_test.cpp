@@ -272,7 +272,7 @@ TEST(Parse, ReportsEveryErrorNotOnlyTheFirst) {
 
 TEST(Parse, EmptyAndMultiDocument) {
   EXPECT_EQ(first_error(""), "lab.yaml:1:1: empty lab file (expected a map with at least \"name\")");
-  EXPECT_EQ(first_error("name: a\n---\nname: b\n"), "lab.yaml:3:1: more than one YAML document in a lab file");
+  EXPECT_EQ(first_error("name: a\n---\nname: b\n"), "lab.yaml:2:1: more than one YAML document in a lab file");
 }
 
 TEST(Parse, AliasBombStopsWithOneError) {
