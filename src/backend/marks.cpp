@@ -13,7 +13,8 @@ std::string linux_mark(std::string_view lab) { return std::string(kLinuxMarkPref
 
 std::string lab_of_linux_mark(std::string_view alias) {
   if (alias.substr(0, kLinuxMarkPrefix.size()) != kLinuxMarkPrefix) return {};
-  return std::string(alias.substr(kLinuxMarkPrefix.size()));
+  alias.remove_prefix(kLinuxMarkPrefix.size());
+  return std::string(alias.substr(0, alias.find(' ')));  // a note on the link's origin may follow
 }
 
 std::unique_ptr<BridgeBackend> make_backend(std::string_view name, const Context& context) {

@@ -130,6 +130,7 @@ void add_veth(Batch& batch, const VethSpec& spec) {
   m.put_str(IFLA_IFNAME, spec.name);
   put_common(m, spec.mtu, spec.alias);
   if (spec.master) m.put_u32(IFLA_MASTER, static_cast<uint32_t>(spec.master));
+  if (spec.netns_fd >= 0) m.put_u32(IFLA_NET_NS_FD, static_cast<uint32_t>(spec.netns_fd));
   auto linkinfo = m.nest(IFLA_LINKINFO);
   m.put_str(IFLA_INFO_KIND, "veth");
   auto data = m.nest(IFLA_INFO_DATA);

@@ -12,13 +12,7 @@
 
 namespace nswire::netns {
 
-void write_resolv_conf(const std::string& name, const std::vector<std::string>& nameservers,
-                       const std::vector<std::string>& search) {
-  validate_name(name);
-  std::string dir = std::string(kNetnsEtcDir) + "/" + name;
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw Error("create " + dir + ": " + ec.message());
+std::string resolv_conf_text(const std::vector<std::string>& nameservers, const std::vector<std::string>& search) {
   std::string text = "# written by nswire\n";
   if (!search.empty()) {
     text += "search";
@@ -26,6 +20,17 @@ void write_resolv_conf(const std::string& name, const std::vector<std::string>& 
     text += "\n";
   }
   for (const auto& ns : nameservers) text += "nameserver " + ns + "\n";
+  return text;
+}
+
+void write_resolv_conf(const std::string& name, const std::vector<std::string>& nameservers,
+                       const std::vector<std::string>& search) {
+  validate_name(name);
+  std::string dir = std::string(kNetnsEtcDir) + "/" + name;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error("create " + dir + ": " + ec.message());
+  std::string text = resolv_conf_text(nameservers, search);
   // Write then rename, so a concurrent `ip netns exec` never sees half a file.
   std::string path = dir + "/resolv.conf", tmp = path + ".nswire-tmp";
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

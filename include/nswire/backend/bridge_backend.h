@@ -106,7 +106,8 @@ struct Context {
   std::string datapath = "auto";  // OVS: auto | system | netdev
 };
 
-// The ownership mark of a lab on Linux links: the interface alias.
+// The ownership mark of a lab on Linux links: the interface alias "nswire:LAB", optionally
+// followed by a space and a note saying where the link comes from.
 std::string linux_mark(std::string_view lab);
 // The lab a Linux alias marks, or empty.
 std::string lab_of_linux_mark(std::string_view alias);

@@ -45,7 +45,8 @@ std::vector<Link> dump_links(Socket& socket);
 std::optional<Link> find_link(Socket& socket, const std::string& name);
 
 struct VethSpec {
-  std::string name;            // this end, in the socket's namespace
+  std::string name;            // this end
+  int netns_fd = -1;           // create this end directly in that namespace; -1 = the socket's
   std::string peer_name;
   int peer_netns_fd = -1;      // create the peer directly there (IFLA_NET_NS_FD); -1 = here
   std::optional<uint32_t> mtu; // both ends

@@ -72,6 +72,8 @@ std::vector<std::string> list();
 // from fn are rethrown in the caller. Sockets fn opens stay bound to `ns`.
 void run_in(const Namespace& ns, const std::function<void()>& fn);
 
+// The text write_resolv_conf writes (so a planner can tell whether it is already there).
+std::string resolv_conf_text(const std::vector<std::string>& nameservers, const std::vector<std::string>& search);
 // Writes /etc/netns/NAME/resolv.conf (what `ip netns exec` bind-mounts over /etc/resolv.conf).
 void write_resolv_conf(const std::string& name, const std::vector<std::string>& nameservers,
                        const std::vector<std::string>& search);

@@ -66,7 +66,7 @@ void LinuxBridgeBackend::apply(const Changes& changes) {
   auto socket = netlink::Socket::open();
   auto links = read_links(socket);
   const std::string mark = linux_mark(context_.lab);
-  auto owned = [&](const Link& l) { return l.alias == mark; };
+  auto owned = [&](const Link& l) { return lab_of_linux_mark(l.alias) == context_.lab; };
 
   // Refuse foreign objects before changing anything.
   std::set<std::string> needs_vlans;

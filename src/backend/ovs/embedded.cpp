@@ -88,11 +88,12 @@ std::string embedded_endpoint() { return "unix:" + dir_path("db.sock"); }
 
 bool embedded_running() { return alive(read_pid(dir_path("ovsdb-server.pid"))); }
 
-std::string resolve_endpoint(const std::string& explicit_target) {
+std::string resolve_endpoint(const std::string& explicit_target, bool start) {
   if (!explicit_target.empty()) return explicit_target;
   if (const char* env = std::getenv("NSWIRE_OVSDB"); env && *env) return env;
   std::string system = std::string("unix:") + kSystemSocket;
   if (access(kSystemSocket, F_OK) == 0 && answers(system)) return system;
+  if (!start) return embedded_running() ? embedded_endpoint() : std::string();
   start_embedded();
   return embedded_endpoint();
 }

@@ -14,7 +14,8 @@ inline constexpr const char* kSystemSocket = "/var/run/openvswitch/db.sock";
 // Where to talk to Open vSwitch: `explicit_target` if given, else $NSWIRE_OVSDB, else the
 // system socket if a server answers there, else the embedded one (started when needed).
 // Throws nswire::Error naming the Debian package when the binaries are missing.
-std::string resolve_endpoint(const std::string& explicit_target);
+// With `start` false, returns "" instead of starting the embedded one.
+std::string resolve_endpoint(const std::string& explicit_target, bool start = true);
 
 bool embedded_running();
 std::string embedded_endpoint();  // "unix:/run/nswire/ovs/db.sock"

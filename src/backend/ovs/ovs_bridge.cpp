@@ -41,6 +41,8 @@ ovsdb::Client& OvsBridgeBackend::client() {
 }
 
 std::vector<ObservedBridge> OvsBridgeBackend::observe() {
+  // Looking must not start the embedded Open vSwitch: when nothing answers, no bridge exists.
+  if (!client_ && ovs::resolve_endpoint(context_.ovsdb, /*start=*/false).empty()) return {};
   vs::State state;
   try {
     state = vs::read_state(client());

@@ -1,0 +1,90 @@
+// Observing the system for one lab: the namespaces it wants or recorded, and the bridges of
+// every backend it uses or used. One short-lived thread per namespace does all the reading
+// there (a netlink socket for the dumps, /proc/sys/net for the sysctls).
+#include "observe.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "nswire/netns/namespace.h"
+
+namespace nswire::topology {
+namespace {
+
+std::string read_sysctl_here(const std::string& key) {
+  std::string path = "/proc/sys/" + key;
+  for (size_t i = 10; i < path.size(); ++i)
+    if (path[i] == '.') path[i] = '/';
+  std::ifstream f(path);
+  std::string value;
+  std::getline(f, value);
+  return value;
+}
+
+void read_here(ObservedNamespace& o, const std::map<std::string, std::string>& sysctls) {
+  auto socket = netlink::Socket::open();
+  o.exists = true;
+  o.links = netlink::dump_links(socket);
+  o.addresses = netlink::dump_addresses(socket);
+  o.routes = netlink::dump_routes(socket);
+  for (const auto& [key, value] : sysctls) o.sysctls[key] = read_sysctl_here(key);
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) return std::nullopt;
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+std::optional<netns::Namespace> open_node_namespace(const std::string& node, const std::string& attach_path) {
+  try {
+    if (!attach_path.empty()) return netns::Namespace::open_path(attach_path);
+    if (!netns::exists(node)) return std::nullopt;
+    return netns::Namespace::open_named(node);
+  } catch (const Error&) {
+    if (!attach_path.empty()) throw;
+    return std::nullopt;
+  }
+}
+
+Observed observe(const Desired& desired, const std::optional<StateRecord>& record, Backends& backends) {
+  Observed o;
+  o.record = record;
+
+  // Which namespaces: host, the wanted nodes, and what the record lists.
+  std::map<std::string, std::string> nodes;  // node -> attach path ("" = named)
+  std::map<std::string, std::map<std::string, std::string>> sysctls;
+  for (const auto& n : desired.namespaces) {
+    if (n.node.empty()) continue;
+    nodes[n.node] = n.attach_path;
+    sysctls[n.node] = n.sysctls;
+  }
+  if (record) {
+    for (const auto& n : record->namespaces) nodes.emplace(n, "");
+    for (const auto& [n, path] : record->attached) nodes.emplace(n, path);
+  }
+  read_here(o.namespaces[kHost], {});
+  for (const auto& [node, path] : nodes) {
+    auto& on = o.namespaces[node];
+    auto ns = open_node_namespace(node, path);
+    if (ns) netns::run_in(*ns, [&] { read_here(on, sysctls[node]); });
+    if (path.empty()) on.resolv_conf = read_file(std::string(netns::kNetnsEtcDir) + "/" + node + "/resolv.conf");
+  }
+
+  // Which backends: linux always (it is only netlink), OVS when the lab uses or used it.
+  std::set<std::string> names{"linux"};
+  for (const auto& b : desired.bridges) names.insert(b.backend);
+  if (record) names.insert(record->backends.begin(), record->backends.end());
+  for (const auto& name : names) o.bridges[name] = backends.get(name).observe();
+  return o;
+}
+
+}  // namespace nswire::topology
