@@ -275,7 +275,10 @@ void Validator::check_routes() {
       if (!seen.emplace(net.family, net.bytes, net.prefix).second) {
         error(r.loc, ctx, "a route to " + net.to_string() + " is given twice");
       }
-      if (r.via) {
+      // An IPv6 link-local gateway (fe80::/10, usually with dev) is on-link by definition.
+      bool link_local = r.via && r.via->family == AF_INET6 && r.via->bytes[0] == 0xfe &&
+                        (r.via->bytes[1] & 0xc0) == 0x80;
+      if (r.via && !link_local) {
         const auto& subnets = node_subnets_[n.name];
         bool reachable = std::any_of(subnets.begin(), subnets.end(),
                                      [&](const Cidr& c) { return c.contains(*r.via); });

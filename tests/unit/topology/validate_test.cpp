@@ -208,6 +208,7 @@ TEST(Validate, RoutesFamiliesDevsAndGateways) {
                       "lab.yaml:18:9: warning: node \"green\": route to default: gateway 10.0.3.1 is outside every subnet of the node's addresses"));
   EXPECT_TRUE(Reports(kBase + "  green:\n    interfaces:\n      eth0: { bridge: br0, addresses: [10.0.2.7/24] }\n    routes:\n      - { to: 10.8.0.0/16, via: 10.0.2.1 }\n      - { to: 10.8.1.0/16, via: 10.0.2.2 }\n",
                       "lab.yaml:19:9: node \"green\": route to 10.8.1.0/16: a route to 10.8.0.0/16 is given twice"));
+  EXPECT_TRUE(Clean(kBase + "  green:\n    interfaces:\n      eth0: { bridge: br0 }\n    routes:\n      - { to: '::/0', via: 'fe80::1', dev: eth0 }\n"));
   // A gateway reached through a link's address counts, and a dev that is a link end too.
   EXPECT_TRUE(Clean(kBase + "  green:\n    routes:\n      - { to: '::/0', via: 'fd00::2', dev: e1 }\n"
                             "links:\n  - endpoints: [green:e1, red:e1]\n    addresses: [['fd00::1/64'], ['fd00::2/64']]\n"));
@@ -306,4 +307,15 @@ TEST(Validate, ValidatesLabsBuiltInCode) {
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].message, "node \"a\": interface \"eth0\": unknown bridge \"missing\"");
   EXPECT_EQ(d[0].line, 0);
+}
+
+TEST(Validate, FindingsAreCappedForPathologicalLabs) {
+  Lab lab;
+  lab.name = "big";
+  Node n{.name = "a"};
+  for (int i = 0; i < 2000; ++i) n.interfaces.push_back(Interface{.name = "e" + std::to_string(i), .bridge = "nope"});
+  lab.nodes.push_back(n);
+  auto d = validate(lab);
+  ASSERT_EQ(d.size(), 501u);
+  EXPECT_EQ(d.back().message, "too many findings; the rest are not shown");
 }
