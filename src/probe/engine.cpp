@@ -66,7 +66,6 @@ struct IcmpSocket {
 struct State {
   SocketAddress target;
   std::string host;  // canonical text of target
-  bool started = false;
   bool done = false;
   Clock::time_point start, deadline, next_send;
   std::vector<Clock::time_point> sent_at;  // per attempt
@@ -175,7 +174,6 @@ class Engine {
   void begin(std::size_t i, Clock::time_point now) {
     const Probe& p = probes_[i];
     State& st = states_[i];
-    st.started = true;
     st.start = st.next_send = now;
     st.deadline = now + p.timeout;
     active_.push_back(i);
@@ -317,6 +315,7 @@ class Engine {
     const std::size_t index = ev.data.u64 & 0xffffffffu;
     if (source == Source::icmp) on_icmp(*icmp_[index]);
     else if (source == Source::listener) listeners_.serve(index);
+    else if (states_[index].done) return;  // finished earlier in this batch of events
     else if (probes_[index].protocol == Protocol::tcp) on_tcp(index);
     else on_udp(index, ev.events);
   }
