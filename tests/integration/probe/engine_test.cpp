@@ -266,6 +266,7 @@ TEST_F(ProbeEngine, JunitReportOfARealRunHasTheRequiredElements) {
     outcomes.push_back(Outcome{probes[i].from_label + " -> " + probes[i].to_label, probes[i].from_label,
                                probes[i].to_label, probes[i].address, probes[i].protocol, probes[i].port, expect[i],
                                results[i]});
+  ASSERT_EQ(test::sh("command -v xmllint").exit_code, 0) << "xmllint (Debian package libxml2-utils) is needed";
   const std::string file = ::testing::TempDir() + "probe_engine_junit.xml";
   JunitOptions options;
   options.suite = "pairs";
