@@ -104,8 +104,10 @@ Datum apply_diff(const Datum& old, const Datum& diff, const ColumnType& type) {
   if (type.is_map()) {
     // Each diff pair: key absent -> add; key present with same value -> remove; else -> change.
     Datum::Map result = old.as_map();
-    for (const auto& [k, v] : diff.as_map()) {
-      auto it = std::find_if(result.begin(), result.end(), [&](const auto& p) { return p.first == k; });
+    for (const auto& entry : diff.as_map()) {
+      const Atom& k = entry.first;
+      const Atom& v = entry.second;
+      auto it = std::find_if(result.begin(), result.end(), [&k](const auto& p) { return p.first == k; });
       if (it == result.end()) {
         result.emplace_back(k, v);
       } else if (it->second == v) {
