@@ -126,7 +126,7 @@ void OvsBridgeBackend::apply(const Changes& changes) {
     if (existing && on && on->name != p.bridge) batch.del_port(vs::DelPort(p.name, {}, /*if_exists=*/true));
     if (existing && on && on->name == p.bridge) {
       std::optional<std::int64_t> want = p.vlan ? std::optional<std::int64_t>(*p.vlan) : std::nullopt;
-      if (existing->tag != want) batch.set_port(vs::SetPort(p.name, want));
+      if (existing->tag != want) batch.set_port(vs::SetPort(p.name, want, {}, {}, /*clear_tag=*/!want));
       continue;
     }
     std::optional<std::int64_t> tag = p.vlan ? std::optional<std::int64_t>(*p.vlan) : std::nullopt;

@@ -114,7 +114,7 @@ TEST_P(BothBackends, Seed001ThreeNamespacesOnOneBridge) {
     ASSERT_EQ(bridges.size(), 1u);
     EXPECT_EQ(bridges[0]["name"], "br0");
     EXPECT_EQ(bridges[0]["datapath_type"], "netdev");
-    EXPECT_EQ(bridges[0]["external_ids"], (nlohmann::json{"map", {{"nswire-lab", kLab}}}));
+    EXPECT_EQ(bridges[0]["external_ids"], nlohmann::json::parse(R"(["map",[["nswire-lab","labtest"]]])"));
     EXPECT_EQ(nswire::test::ovs_vsctl({"list-ports", "br0"}), "veth-ns1\nveth-ns2\nveth-ns3");
   }
   EXPECT_EQ((*ip_link("", "br0"))["operstate"] == "DOWN", false);
@@ -201,7 +201,7 @@ TEST_P(BothBackends, ForeignBridgeWithClashingNameIsLeftUntouched) {
     run({"ip", "link", "del", "brf"});
   } else {
     auto rows = ovs_rows({"--columns=external_ids", "list", "Bridge", "brf"});
-    EXPECT_EQ(rows[0]["external_ids"], (nlohmann::json{"map", nlohmann::json::array()}));
+    EXPECT_EQ(rows[0]["external_ids"], nlohmann::json::parse(R"(["map",[]])"));
     run({"ovs-vsctl", "del-br", "brf"});
   }
 }
@@ -251,7 +251,7 @@ TEST(OvsPatch, NativePatchPortsJoinBridges) {
   EXPECT_TRUE(ping("pa1", "10.0.7.2"));
   auto ifaces = ovs_rows({"--columns=name,type,options", "list", "Interface", "pa-to-pb"});
   EXPECT_EQ(ifaces[0]["type"], "patch");
-  EXPECT_EQ(ifaces[0]["options"], (nlohmann::json{"map", {{"peer", "pb-to-pa"}}}));
+  EXPECT_EQ(ifaces[0]["options"], nlohmann::json::parse(R"(["map",[["peer","pb-to-pa"]]])"));
   auto observed = ovs->observe();
   const auto* pa = find(observed, "pa");
   ASSERT_TRUE(pa);
