@@ -92,6 +92,9 @@ void Client::ensure_connected(Deadline deadline) {
   if (!options_.reconnect)
     throw Error("session with " + endpoint_.text, "not connected", "connection lost and reconnect is disabled");
   if (reconnect_.state() == Reconnect::State::Void) reconnect_.enable(Clock::now());
+  // A new call tries at once, even after a long outage grew the backoff past its timeout;
+  // backoff spaces out the retries within this call.
+  reconnect_.force(Clock::now());
   std::optional<Error> last;
   while (true) {
     auto now = Clock::now();

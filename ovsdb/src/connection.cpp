@@ -247,7 +247,9 @@ void Connection::close(const Error& why) {
   auto pending = std::move(pending_);
   pending_.clear();
   for (auto& [id, entry] : pending) {
-    Error e(entry.first, why.error(), why.what());
+    std::string details = why.details() + " (" + why.operation() + ")";
+    if (entry.first == "transact") details += "; the transaction's outcome is unknown";
+    Error e(entry.first, why.error(), details);
     entry.second(&e, nullptr);
   }
   if (close_handler_) close_handler_(why);

@@ -66,6 +66,10 @@ void Reconnect::activity(TimePoint now) {
   if (state_ == State::Active) last_activity_ = now;
 }
 
+void Reconnect::force(TimePoint now) {
+  if (state_ == State::Backoff) state_entered_ = now - backoff_;
+}
+
 Reconnect::Action Reconnect::run(TimePoint now) const {
   switch (state_) {
     case State::Backoff:

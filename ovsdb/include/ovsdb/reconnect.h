@@ -40,6 +40,9 @@ class Reconnect {
   void connect_failed(TimePoint now);             // the attempt failed
   void disconnected(TimePoint now);               // an established connection was lost
   void activity(TimePoint now);                   // traffic seen on the connection
+  // A caller wants the connection now: end the current backoff wait (the backoff itself keeps
+  // growing on further failures).
+  void force(TimePoint now);
 
   Action run(TimePoint now) const;
   // When run() may next return something other than None; nullopt when nothing is pending.

@@ -93,6 +93,23 @@ TEST_F(ReconnectTest, MaxTriesGivesUp) {
   EXPECT_EQ(limited.run(t + 10s), R::Action::None);
 }
 
+TEST_F(ReconnectTest, ForceEndsTheBackoffWaitButKeepsTheBackoff) {
+  fsm.enable(t);
+  for (int i = 0; i < 4; ++i) {
+    fsm.connecting(t);
+    fsm.connect_failed(t);
+  }
+  EXPECT_EQ(fsm.backoff(), 800ms);
+  EXPECT_EQ(fsm.run(t + 1ms), R::Action::None);
+  fsm.force(t + 1ms);
+  EXPECT_EQ(fsm.run(t + 1ms), R::Action::Connect);
+  fsm.connecting(t + 1ms);
+  fsm.connect_failed(t + 1ms);
+  EXPECT_EQ(fsm.backoff(), 1000ms);
+  fsm.force(t);  // no effect outside Backoff... and in Backoff only ends the current wait
+  EXPECT_EQ(fsm.state(), R::State::Backoff);
+}
+
 TEST_F(ReconnectTest, DisableStopsEverything) {
   fsm.enable(t);
   fsm.disable(t);
