@@ -57,13 +57,23 @@ class OwnServer {
     if (pid_ <= 0) throw std::runtime_error("ovsdb-server: no pid in " + pidfile_);
   }
 
-  // Stops our server by its pid and waits until it is gone.
+  // Stops our server by its pid and waits until it is gone (a daemon's zombie counts as gone:
+  // its reaper is not us).
   void stop() {
     if (pid_ <= 0) return;
     ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 200 && ::kill(pid_, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (::kill(pid_, 0) == 0) ::kill(pid_, SIGKILL);
+    for (int i = 0; i < 200 && alive(pid_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (alive(pid_)) ::kill(pid_, SIGKILL);
     pid_ = -1;
+  }
+
+  static bool alive(pid_t pid) {
+    if (::kill(pid, 0) != 0) return false;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    auto close = line.rfind(')');
+    return close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'Z';
   }
 
  private:
