@@ -13,7 +13,7 @@ Node Parser::parse_node(const std::string& name, const YAML::Node& key, const YA
           [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
             if (k == "attach") {
               n.attach.loc = loc(x);
-              bool both = false;
+              int given = 0;  // pid and path keys seen, valid or not
               if (!x.IsMap()) {
                 error(loc(x), join(ctx, "\"attach\" must be a map with \"pid\" or \"path\", not " +
                                             std::string(kind_name(x))));
@@ -21,10 +21,9 @@ Node Parser::parse_node(const std::string& name, const YAML::Node& key, const YA
               }
               entries(x, ctx + ": attach", {"pid", "path"},
                       [&](const std::string& ak, const YAML::Node&, const YAML::Node& av) {
-                        if (n.attach.kind != AttachKind::none || both) {
+                        if (++given > 1) {
                           // Keep neither: which one was meant is unknown.
-                          if (!both) error(loc(x), join(ctx, "attach takes \"pid\" or \"path\", not both"));
-                          both = true;
+                          error(loc(x), join(ctx, "attach takes \"pid\" or \"path\", not both"));
                           n.attach = Attach{AttachKind::none, 0, {}, loc(x)};
                           return;
                         }
@@ -38,9 +37,7 @@ Node Parser::parse_node(const std::string& name, const YAML::Node& key, const YA
                           n.attach.path = *s;
                         }
                       });
-              if (n.attach.kind == AttachKind::none && !both) {
-                error(loc(x), join(ctx, "attach needs \"pid\" or \"path\""));
-              }
+              if (given == 0) error(loc(x), join(ctx, "attach needs \"pid\" or \"path\""));
             } else if (k == "interfaces") {
               if (!is_map(x, ctx, k)) return;
               entries(x, ctx, {}, [&](const std::string& ifname, const YAML::Node& ik,

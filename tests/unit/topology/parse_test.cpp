@@ -243,6 +243,12 @@ TEST(Parse, AttachNeedsExactlyOneOfPidOrPath) {
   EXPECT_EQ(first_error("name: x\nnodes:\n  a: { attach: {} }\n"), "lab.yaml:3:16: node \"a\": attach needs \"pid\" or \"path\"");
   EXPECT_EQ(first_error("name: x\nnodes:\n  a: { attach: { pid: 1, path: /x } }\n"),
             "lab.yaml:3:16: node \"a\": attach takes \"pid\" or \"path\", not both");
+  // One mistake, one error: a bad pid is not also "needs pid or path".
+  auto d = parse_errors("name: x\nnodes:\n  a: { attach: { pid: __PID__ } }\n");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].to_string(), "lab.yaml:3:23: node \"a\": attach: \"pid\": \"__PID__\" is not an integer");
+  EXPECT_EQ(first_error("name: x\nnodes:\n  a: { attach: { pid: x, path: /x } }\n"),
+            "lab.yaml:3:16: node \"a\": attach takes \"pid\" or \"path\", not both");
   Lab lab = parse_string("name: x\nnodes:\n  a: { attach: { path: /run/netns/x } }\n", "lab.yaml");
   EXPECT_EQ(lab.nodes[0].attach.kind, AttachKind::path);
   EXPECT_EQ(lab.nodes[0].attach.path, "/run/netns/x");
