@@ -12,6 +12,11 @@ function(nswire_unit_test name)
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 120)
+  # `unit_tests` builds every unit test and nothing else (the sanitizer run in CI uses it).
+  if(NOT TARGET unit_tests)
+    add_custom_target(unit_tests)
+  endif()
+  add_dependencies(unit_tests ${name})
 endfunction()
 
 # nswire_integration_test(NAME [OVS] SOURCES... LIBS... [TIMEOUT s])

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <set>
 
-#include "../backend/ovs/embedded.h"
+#include "backend/ovs/embedded.h"
 #include "apply.h"
 #include "backends.h"
 #include "nswire/error.h"

@@ -108,9 +108,14 @@ struct Context {
 
 // The ownership mark of a lab on Linux links: the interface alias "nswire:LAB", optionally
 // followed by a space and a note saying where the link comes from.
-std::string linux_mark(std::string_view lab);
+inline std::string linux_mark(std::string_view lab) { return "nswire:" + std::string(lab); }
 // The lab a Linux alias marks, or empty.
-std::string lab_of_linux_mark(std::string_view alias);
+inline std::string lab_of_linux_mark(std::string_view alias) {
+  constexpr std::string_view prefix = "nswire:";
+  if (alias.substr(0, prefix.size()) != prefix) return {};
+  alias.remove_prefix(prefix.size());
+  return std::string(alias.substr(0, alias.find(' ')));  // a note on the link's origin may follow
+}
 inline constexpr const char* kOvsMarkKey = "nswire-lab";
 
 // "linux" or "ovs"; throws nswire::Error for anything else.
