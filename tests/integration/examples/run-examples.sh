@@ -5,8 +5,8 @@
 # `--backend linux` and once with `--backend ovs`, each (example, backend) in its OWN throwaway
 # sandbox (tests/harness/sandbox with NSWIRE_SANDBOX_OVS=1: private net + mount namespaces, a
 # private ovsdb-server + ovs-vswitchd). Per case:
-#   validate; plan --json (bridge backends) ; up; check the bridges with ip/ovs-vsctl as oracles;
-#   test --junit; a second `up --json` that must have no actions; status (exit 0);
+#   validate; plan --json (which backend serves each bridge); graph; up; the bridges checked
+#   with ip/ovs-vsctl as oracles; test --junit; a second `up --json` that must have no actions; status (exit 0);
 #   example-specific checks; down; down again (idempotent); then nothing may be left:
 #   `ip netns list` empty, `ip -o link` only lo, `ovs-vsctl list-br` empty, no lab record in
 #   /run/nswire/labs.
@@ -93,9 +93,10 @@ if [[ "${1:-}" == --case ]]; then
 
   step validate 0 "$NSWIRE" validate "$F"
   # Which backend serves each bridge (the file's per-bridge word, else --backend).
-  plan=$(N plan "$F" --json 2>/dev/null)
+  plan=$(N plan "$F" --json 2>"$T/stderr") || fail "plan --json exited $?: $(cat "$T/stderr")"
   mapfile -t bridges < <(jq -r '.actions[] | select(.kind=="bridge" and .op=="create") | "\(.object) \(.detail)"' <<<"$plan")
   echo "  bridges: ${bridges[*]:-(none)}"
+  N graph "$F" >/dev/null 2>"$T/stderr" || fail "graph exited non-zero: $(cat "$T/stderr")"
   if step up 0 N up "$F"; then
     # Oracle: each bridge exists where its backend puts it, and only there.
     for b in "${bridges[@]}"; do
