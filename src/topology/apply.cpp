@@ -9,6 +9,7 @@
 #include "nswire/error.h"
 #include "nswire/netlink/addresses.h"
 #include "nswire/netlink/links.h"
+#include "nswire/netlink/offload.h"
 #include "nswire/netlink/routes.h"
 #include "nswire/netns/namespace.h"
 #include "nswire/netns/sysctl.h"
@@ -19,8 +20,8 @@ namespace {
 
 class Applier {
  public:
-  Applier(const Desired& d, const Plan& p, Backends& b, const Progress& progress)
-      : desired_(d), plan_(p), backends_(b), progress_(progress) {}
+  Applier(const Desired& d, const Plan& p, Backends& b, const Progress& progress, std::string verb)
+      : desired_(d), plan_(p), backends_(b), progress_(progress), verb_(std::move(verb)) {}
 
   void run() {
     try {
@@ -34,7 +35,7 @@ class Applier {
       std::string failure = e.what();
       size_t undone = journal_.size();
       std::string trouble = rollback();
-      throw Error("up failed: " + failure + "; rolled back " + std::to_string(undone) + " change" +
+      throw Error(verb_ + " failed: " + failure + "; rolled back " + std::to_string(undone) + " change" +
                   (undone == 1 ? "" : "s") + (trouble.empty() ? "" : " (rollback trouble: " + trouble + ")"));
     }
   }
@@ -234,6 +235,13 @@ class Applier {
                                    (c.node.empty() ? std::string("host") : "namespace " + c.node),
                                outcomes[i].error, i);
     }
+    std::vector<std::string> software_checksums;
+    for (const auto& l : c.configure_links)
+      if (l.tx_checksum_off) software_checksums.push_back(l.ifname);
+    if (!software_checksums.empty())
+      netns::run_in(ns(c.node), [&] {
+        for (const auto& name : software_checksums) netlink::set_tx_checksum(name, false);
+      });
     if (!c.sysctls.empty()) {
       const auto& handle = ns(c.node);
       for (const auto& [key, value] : c.sysctls) {
@@ -267,14 +275,16 @@ class Applier {
   const Plan& plan_;
   Backends& backends_;
   const Progress& progress_;
+  std::string verb_;
   std::map<std::string, netns::Namespace> open_;
   std::vector<std::function<void()>> journal_;
 };
 
 }  // namespace
 
-void apply_plan(const Desired& desired, const Plan& plan, Backends& backends, const Progress& progress) {
-  Applier(desired, plan, backends, progress).run();
+void apply_plan(const Desired& desired, const Plan& plan, Backends& backends, const Progress& progress,
+                const std::string& verb) {
+  Applier(desired, plan, backends, progress, verb).run();
 }
 
 }  // namespace nswire::topology

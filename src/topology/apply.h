@@ -14,7 +14,8 @@ namespace nswire::topology {
 
 using Progress = std::function<void(const std::string&)>;
 
-// Throws nswire::Error("up failed: <what>: <why>; rolled back <n> changes") after rolling back.
-void apply_plan(const Desired& desired, const Plan& plan, Backends& backends, const Progress& progress);
+// Throws nswire::Error("VERB failed: <what>: <why>; rolled back <n> changes") after rolling back.
+void apply_plan(const Desired& desired, const Plan& plan, Backends& backends, const Progress& progress,
+                const std::string& verb);
 
 }  // namespace nswire::topology

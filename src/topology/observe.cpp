@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "nswire/netlink/offload.h"
 #include "nswire/netns/namespace.h"
 
 namespace nswire::topology {
@@ -32,6 +33,9 @@ void read_here(ObservedNamespace& o, const std::map<std::string, std::string>& s
   o.addresses = netlink::dump_addresses(socket);
   o.routes = netlink::dump_routes(socket);
   for (const auto& [key, value] : sysctls) o.sysctls[key] = read_sysctl_here(key);
+  for (const auto& l : o.links)
+    if (l.kind == "veth")
+      if (auto on = netlink::get_tx_checksum(l.name)) o.tx_checksum[l.name] = *on;
 }
 
 std::optional<std::string> read_file(const std::string& path) {

@@ -168,6 +168,7 @@ class Planner {
     for (const auto& v : d.veths) {
       if (veth_intact(v)) continue;
       for (const auto* e : {&v.a, &v.b}) {
+        rebuilt_.insert({e->ns, e->ifname});
         const auto* l = ns(e->ns).link(e->ifname);
         if (l && (e->ns.empty() || ns(e->ns).exists) && owned_link(e->ns, *l)) {
           plan_.delete_links.push_back({e->ns, e->ifname});
@@ -221,17 +222,21 @@ class Planner {
             continue;
           }
           auto w = wanted_ports.find(p.name);
+          // A port whose veth is made anew leaves first: OVS only reopens a device on a change.
           bool stays = w != wanted_ports.end() && w->second.first == backend && w->second.second == b.name &&
-                       !deleted_.count({kHost, p.name});
+                       !rebuilt_.count({kHost, p.name});
           // Linux releases a deleted veth by itself; OVS keeps the Port row until it is removed.
           bool moves = w != wanted_ports.end() && !stays;
-          bool gone = w == wanted_ports.end() || deleted_.count({kHost, p.name});
+          bool gone = w == wanted_ports.end() || rebuilt_.count({kHost, p.name});
           if (stays) continue;
           if (backend == "linux" && gone && !moves) continue;
-          if (backend == "linux" && w != wanted_ports.end() && w->second.first == "linux" && !deleted_.count({kHost, p.name}))
+          if (backend == "linux" && w != wanted_ports.end() && w->second.first == "linux" && !rebuilt_.count({kHost, p.name}))
             continue;  // moving between Linux bridges is one IFLA_MASTER change in phase 7
           plan_.removals[backend].detach_ports.push_back({b.name, p.name});
-          add(Action::Op::remove, "port", b.name + ":" + p.name, moves ? "moves to another bridge" : "no longer in the lab");
+          add(Action::Op::remove, "port", b.name + ":" + p.name,
+              rebuilt_.count({kHost, p.name}) ? "its veth is made anew"
+              : moves                         ? "moves to another bridge"
+                                              : "no longer in the lab");
         }
       }
     }
@@ -250,7 +255,8 @@ class Planner {
       if (!ob) {
         plan_.bridges[b.backend].ensure_bridges.push_back({b.name, b.stp, b.mtu});
         add(Action::Op::create, "bridge", b.name, b.backend + (b.stp ? ", STP on" : ""));
-        new_bridges_.insert(b.name);
+        // A bridge made anew (also when it changes backend) starts with no addresses.
+        created_.insert({kHost, b.name});
       } else if (ob->stp != b.stp && b.backend == "linux") {
         plan_.bridges[b.backend].ensure_bridges.push_back({b.name, b.stp, b.mtu});
         add(Action::Op::modify, "bridge", b.name, std::string("STP ") + (b.stp ? "on" : "off"));
@@ -298,7 +304,8 @@ class Planner {
         std::string detail = e->vlan ? "access VLAN " + std::to_string(*e->vlan) : std::string();
         bool moved = !fresh && it != ports_.end() && (it->second.bridge != e->bridge || it->second.backend != backend);
         add(fresh || it == ports_.end() ? Action::Op::create : Action::Op::modify, "port", e->bridge + ":" + e->ifname,
-            moved ? "from " + it->second.bridge + (detail.empty() ? "" : ", " + detail) : detail);
+            moved ? "from " + it->second.bridge + " (" + it->second.backend + ")" + (detail.empty() ? "" : ", " + detail)
+                  : detail);
       }
     for (const auto& p : d.patches) {
       auto it = ports_.find(p.port_a);
@@ -340,6 +347,10 @@ class Planner {
         if (e->mtu && (!l || l->mtu != *e->mtu)) lc.mtu = e->mtu, change = true;
         if (e->mac && (!l || l->mac != *e->mac)) lc.mac = e->mac, change = true;
         if (mark && (!l || l->alias != alias)) lc.alias = alias, change = true;
+        if (d.software_checksums) {
+          auto it = o.tx_checksum.find(e->ifname);
+          if (!l || it == o.tx_checksum.end() || it->second) lc.tx_checksum_off = true, change = true;
+        }
         if (!change) continue;
         c.configure_links.push_back(lc);
         if (!fresh)
@@ -466,8 +477,7 @@ class Planner {
   const Observed& obs_;
   Plan plan_;
   std::map<std::string, PortLocation> ports_;
-  std::set<std::pair<std::string, std::string>> deleted_, created_;
-  std::set<std::string> new_bridges_;
+  std::set<std::pair<std::string, std::string>> deleted_, created_, rebuilt_;
 };
 
 }  // namespace

@@ -31,7 +31,10 @@ Session::Session(Lab lab, std::string file, SessionOptions options)
       file_(std::move(file)),
       options_(std::move(options)),
       desired_(flatten(lab_)),
-      backends_(std::make_unique<Backends>(backend::Context{lab_.name, options_.ovsdb, desired_.ovs_datapath})) {}
+      backends_(std::make_unique<Backends>(backend::Context{lab_.name, options_.ovsdb, desired_.ovs_datapath})) {
+  bool ovs = std::any_of(desired_.bridges.begin(), desired_.bridges.end(), [](const auto& b) { return b.backend == "ovs"; });
+  desired_.software_checksums = ovs && backend::ovs::resolve_datapath(desired_.ovs_datapath) == "netdev";
+}
 
 Session::~Session() = default;
 
@@ -65,10 +68,14 @@ Plan Session::up() {
   }
   save_record(during);
   try {
-    apply_plan(desired_, p, *backends_, options_.progress);
+    apply_plan(desired_, p, *backends_, options_.progress, "up");
   } catch (...) {
-    if (before) save_record(*before);
-    else remove_record(lab_.name);
+    if (before) {
+      save_record(*before);
+    } else {
+      remove_record(lab_.name);
+      remove_lock_file(lab_.name);  // as if this run had never been
+    }
     backends_.reset();  // drop the OVSDB connection before maybe stopping the embedded OVS
     release_embedded_ovs();
     throw;
@@ -85,11 +92,15 @@ Plan Session::down() {
   none.lab = lab_.name;
   none.ovs_datapath = desired_.ovs_datapath;
   none.namespaces.push_back({.node = kHost});
+  // Attached namespaces are reached by their path (their marked links go; they stay).
+  if (record)
+    for (const auto& [node, path] : record->attached)
+      none.namespaces.push_back({.node = node, .attached = true, .attach_path = path});
   // Bridges the file names are observed too, so a lab that lost its record still goes.
   for (const auto& b : desired_.bridges) none.bridges.push_back(b);
   Observed observed = observe(none, record, *backends_);
   Plan p = plan_down(lab_.name, observed);
-  apply_plan(none, p, *backends_, options_.progress);
+  apply_plan(none, p, *backends_, options_.progress, "down");
   remove_record(lab_.name);
   remove_lock_file(lab_.name);  // down leaves nothing behind, not even the lock's file
   backends_.reset();

@@ -103,7 +103,8 @@ std::vector<std::string> ip_addresses(const std::string& netns, const std::strin
   std::vector<std::string> result;
   for (const auto& link : ip_json(netns, {"addr", "show", "dev", name, "scope", "global"}))
     for (const auto& a : link.value("addr_info", nlohmann::json::array()))
-      result.push_back(a["local"].get<std::string>() + "/" + std::to_string(a["prefixlen"].get<int>()));
+      if (a.contains("local"))  // iproute2 ends the list with an empty object
+        result.push_back(a["local"].get<std::string>() + "/" + std::to_string(a["prefixlen"].get<int>()));
   return result;
 }
 

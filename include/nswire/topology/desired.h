@@ -69,6 +69,9 @@ struct Desired {
   std::vector<DesiredVeth> veths;
   std::vector<DesiredPatch> patches;
   std::vector<DesiredNamespace> namespaces;  // host first, then nodes in file order
+  // Every veth end checksums in software: set when an OVS bridge runs on the userspace
+  // datapath, which forwards without completing offloaded checksums (see netlink/offload.h).
+  bool software_checksums = false;
   const DesiredNamespace* find_namespace(const std::string& node) const;
 };
 

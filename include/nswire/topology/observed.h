@@ -34,6 +34,7 @@ struct ObservedNamespace {
   std::vector<netlink::Route> routes;
   std::map<std::string, std::string> sysctls;   // the keys the lab sets, their current values
   std::optional<std::string> resolv_conf;        // /etc/netns/NODE/resolv.conf, when it exists
+  std::map<std::string, bool> tx_checksum;       // veths: TX checksum offload on?
 
   const netlink::Link* link(const std::string& name) const;
   const netlink::Link* link(int index) const;

@@ -35,6 +35,7 @@ struct LinkConfig {
   std::optional<uint32_t> mtu;
   std::optional<std::string> mac;
   std::optional<std::string> alias;
+  bool tx_checksum_off = false;
   bool operator==(const LinkConfig&) const = default;
 };
 
