@@ -24,19 +24,8 @@ SANDBOX="$ROOT/tests/harness/sandbox"
 
 # Known-broken combinations: "example-basename:backend" -> reason (must name the bug).
 # They still run and are printed as XFAIL (or XPASS, which counts as a failure: drop the entry).
-# nswire bug (found by this runner, 2026-11-23): `down` of a lab with an `attach:` node fails
-# with `nswire: up failed: namespace "NODE" does not exist; rolled back 0 changes` (exit 1)
-# after it has already removed the bridge and the host-side veths. Session::down() applies the
-# plan against an empty Desired, so Applier::ns() finds no attach_path for the attached node
-# (src/topology/apply.cpp) and opens it by name under /run/netns, where it is not; the record's
-# "attached" path is ignored. The lab's own namespaces and record stay until a second `down`.
-# (The message also says "up failed" for a down.) Remove these entries once that is fixed.
-declare -A XFAIL=(
-  [seed004-attach-path:linux]="down fails for attach: nodes (apply.cpp Applier::ns ignores the record's attach path)"
-  [seed004-attach-path:ovs]="down fails for attach: nodes (apply.cpp Applier::ns ignores the record's attach path)"
-  [seed004-attach-pid:linux]="down fails for attach: nodes (apply.cpp Applier::ns ignores the record's attach path)"
-  [seed004-attach-pid:ovs]="down fails for attach: nodes (apply.cpp Applier::ns ignores the record's attach path)"
-)
+# (none at present; the `down` of labs with `attach:` nodes that was listed here is fixed)
+declare -A XFAIL=()
 
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
 
