@@ -140,6 +140,10 @@ void Connection::read() {
     } catch (const Error& e) {
       self->close(Error("session with " + self->peer_, e.error(), e.details()));
       return;
+    } catch (const std::exception& e) {
+      // Never let a peer's message escape as a foreign exception from the caller's run loop.
+      self->close(Error("session with " + self->peer_, "protocol error", e.what()));
+      return;
     }
     if (self->open_) self->read();
   });
@@ -195,8 +199,11 @@ std::uint64_t Connection::call(const std::string& method, nlohmann::json params,
     handler(&e, nullptr);
     return id;
   }
+  // Encode first: a value that cannot be sent (invalid UTF-8) throws before anything is queued.
+  std::string bytes = encode(Message::request(method, std::move(params), id).to_json());
   pending_.emplace(id, std::make_pair(method, std::move(handler)));
-  write(Message::request(method, std::move(params), id).to_json());
+  write_queue_.push_back(std::move(bytes));
+  if (!writing_) flush();
   return id;
 }
 

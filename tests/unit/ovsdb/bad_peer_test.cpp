@@ -206,6 +206,21 @@ TEST(BadPeer, ErrorReplyIsReportedAndTheSessionSurvives) {
   EXPECT_EQ(client.list_dbs(), std::vector<std::string>{"Open_vSwitch"});
 }
 
+TEST(BadPeer, UnsendableRequestFailsWithoutHurtingTheSession) {
+  FakeServer server([](int fd, ovsdb::Framer& f) {
+    auto req = read_message(fd, f);
+    send_all(fd, J{{"id", (*req)["id"]}, {"result", {"db"}}, {"error", nullptr}}.dump());
+  });
+  ovsdb::Client client(server.target(), quick());
+  try {
+    client.transact("db", {ovsdb::op::insert("T", {{"name", ovsdb::Datum::string("\xff\xfe")}})});
+    FAIL();
+  } catch (const ovsdb::Error& e) {
+    EXPECT_EQ(e.operation(), "encode message");
+  }
+  EXPECT_EQ(client.list_dbs(), std::vector<std::string>{"db"});
+}
+
 TEST(BadPeer, ServerEchoIsAnswered) {
   FakeServer* self = nullptr;
   FakeServer server([&self](int fd, ovsdb::Framer& f) {
