@@ -106,7 +106,10 @@ Namespace Namespace::open_named(const std::string& name) {
     if (errno == ENOENT) throw Error("network namespace \"" + name + "\" does not exist");
     throw Error(errno_message("open network namespace", path, errno));
   }
-  return Namespace(fd, name);
+  Namespace ns(fd, name);
+  if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET)
+    throw Error("network namespace \"" + name + "\": " + path + " is not a namespace (left by an interrupted run?)");
+  return ns;
 }
 
 Namespace Namespace::create(const std::string& name) {
@@ -114,6 +117,8 @@ Namespace Namespace::create(const std::string& name) {
   prepare_run_dir();
   std::string path = named_path(name);
   int mark = open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+  if (mark < 0 && errno == EEXIST && remove_stale(name))
+    mark = open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
   if (mark < 0) {
     if (errno == EEXIST) throw Error("create network namespace \"" + name + "\": it already exists");
     throw Error(errno_message("create network namespace file", path, errno));
@@ -149,6 +154,16 @@ void remove(const std::string& name) {
     throw Error("delete network namespace \"" + name + "\": it does not exist");
   umount2(path.c_str(), MNT_DETACH);  // EINVAL when not mounted: still remove the file
   if (unlink(path.c_str()) != 0) throw Error(errno_message("delete network namespace", name, errno));
+}
+
+bool remove_stale(const std::string& name) {
+  validate_name(name);
+  std::string path = named_path(name);
+  struct stat st{}, dir{};
+  if (lstat(path.c_str(), &st) != 0 || stat(kNetnsRunDir, &dir) != 0) return false;
+  // A mounted namespace shows the nsfs device; a placeholder is an empty file of the directory's.
+  if (!S_ISREG(st.st_mode) || st.st_size != 0 || st.st_dev != dir.st_dev) return false;
+  return unlink(path.c_str()) == 0;
 }
 
 bool exists(const std::string& name) {

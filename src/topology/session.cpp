@@ -101,6 +101,8 @@ Plan Session::down() {
   Observed observed = observe(none, record, *backends_);
   Plan p = plan_down(lab_.name, observed);
   apply_plan(none, p, *backends_, options_.progress, "down");
+  if (record)  // placeholders of namespaces a killed run never finished
+    for (const auto& n : record->namespaces) netns::remove_stale(n);
   remove_record(lab_.name);
   remove_lock_file(lab_.name);  // down leaves nothing behind, not even the lock's file
   backends_.reset();

@@ -65,6 +65,9 @@ class Namespace {
 // while a process or fd still holds it. Throws when it does not exist.
 void remove(const std::string& name);
 bool exists(const std::string& name);
+// A run killed between creating /run/netns/NAME and bind-mounting the namespace onto it
+// leaves an empty placeholder file. Removes it when that is what NAME is; true if it did.
+bool remove_stale(const std::string& name);
 // Names under /run/netns, sorted.
 std::vector<std::string> list();
 

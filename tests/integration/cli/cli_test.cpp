@@ -270,3 +270,52 @@ TEST(CliLock, ASecondRunOnTheSameLabFailsClearlyWithNoWait) {
   waitpid(holder, nullptr, 0);
   EXPECT_EQ(run_nswire({"down", file}).code, 0);
 }
+
+namespace {
+
+std::string big_lab(int nodes, const std::string& backend) {
+  std::string s = "name: killed\nbackend: " + backend + "\nbridges:\n  br0: { addresses: [10.44.0.1/16] }\nnodes:\n";
+  for (int i = 1; i <= nodes; ++i)
+    s += "  k" + std::to_string(i) + ": { interfaces: { eth0: { bridge: br0, addresses: [10.44.0." + std::to_string(i + 1) +
+         "/16] } }, routes: [{ to: default, via: 10.44.0.1 }], dns: { nameservers: [10.44.0.1] } }\n";
+  s += "tests:\n  - { mesh: [k1, k2, k3], expect: reachable }\n";
+  return s;
+}
+
+// Starts `nswire up FILE`, kills it with SIGKILL after `delay_us`.
+void up_and_kill(const std::string& file, useconds_t delay_us) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execl(NSWIRE_BIN, NSWIRE_BIN, "up", file.c_str(), nullptr);
+    _exit(127);
+  }
+  usleep(delay_us);
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+}
+
+}  // namespace
+
+// DESIGN: after a kill -9 at any moment, the next up or down converges.
+TEST_P(Cli, AKilledUpConvergesOnTheNextDownOrUp) {
+  auto before = system_snapshot();
+  auto file = write_lab("killed", big_lab(30, backend()));
+  for (useconds_t delay : {2000u, 10000u, 30000u, 80000u, 200000u}) {
+    up_and_kill(file, delay);
+    auto down = run_nswire({"down", file});
+    EXPECT_EQ(down.code, 0) << "after a kill at " << delay << " us: " << down.err;
+    EXPECT_EQ(system_snapshot(), before) << "after a kill at " << delay << " us, down left something";
+  }
+  for (useconds_t delay : {5000u, 50000u}) {
+    up_and_kill(file, delay);
+    auto up = run_nswire({"up", file});
+    EXPECT_EQ(up.code, 0) << "after a kill at " << delay << " us: " << up.err;
+    EXPECT_EQ(run_nswire({"test", file}).code, 0);
+    EXPECT_TRUE(run_nswire({"plan", file, "--json"}).j()["actions"].empty());
+    EXPECT_EQ(run_nswire({"down", file}).code, 0);
+    EXPECT_EQ(system_snapshot(), before);
+  }
+}
