@@ -111,6 +111,17 @@ TEST(Veth, Seed001TwoNamespacesJoinedDirectly) {
   EXPECT_TRUE(link.up);
   EXPECT_GE(link.peer_netnsid, 0) << "peer lives in another namespace";
 
+  // Rename (down first: older kernels refuse renaming an up link). IPv6 addresses go with the
+  // down (the kernel's addr_gen rules); IPv4 ones stay.
+  Batch rename;
+  change_link(rename, {.index = v2, .up = false});
+  change_link(rename, {.index = v2, .new_name = "veth02b"});
+  change_link(rename, {.index = v2, .up = true});
+  s2.execute(rename);
+  EXPECT_FALSE(ip_link("network02", "veth02"));
+  EXPECT_EQ(ip_addresses("network02", "veth02b").at(0), "192.168.1.2/24");
+  EXPECT_TRUE(ping("network01", "192.168.1.2"));
+
   netns::remove("network01");
   netns::remove("network02");
 }
