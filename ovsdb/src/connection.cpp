@@ -48,7 +48,7 @@ std::shared_ptr<Connection> Connection::create(asio::io_context& io, Options opt
 }
 
 Connection::Connection(asio::io_context& io, Options options)
-    : io_(io), options_(options), socket_(io), resolver_(io), probe_timer_(io), framer_(options.max_message_size) {}
+    : options_(options), socket_(io), resolver_(io), probe_timer_(io), framer_(options.max_message_size) {}
 
 Connection::~Connection() {
   boost::system::error_code ignored;

@@ -81,7 +81,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void dispatch(const nlohmann::json& j);
   void arm_probe();
 
-  boost::asio::io_context& io_;
   Options options_;
   boost::asio::generic::stream_protocol::socket socket_;
   boost::asio::ip::tcp::resolver resolver_;

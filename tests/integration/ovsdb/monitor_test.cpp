@@ -50,6 +50,12 @@ TEST_P(MonitorTest, CacheFollowsWhatOvsVsctlWrites) {
   ASSERT_TRUE(client.wait_until(
       [&] { return vs::state_from_cache(cache).interface("mp1")->ofport.value_or(0) > 0; }, 10s));
 
+  // After many kinds of change, the cache equals a fresh read of the database, column by column.
+  ovs_vsctl({"add-port", "mon0", "mp2", "tag=3", "--", "set", "Interface", "mp2", "type=internal",
+             "external_ids:x=y", "--", "set", "Bridge", "mon0", "external_ids:lab=m"});
+  ovs_vsctl({"set", "Port", "mp2", "tag=4", "--", "set", "Interface", "mp1", "options:foo=bar"});
+  ASSERT_TRUE(client.wait_until([&] { return vs::state_from_cache(cache) == vs::read_state(client); }, 10s));
+
   ovs_vsctl({"del-br", "mon0"});
   ASSERT_TRUE(client.wait_until([&] { return vs::state_from_cache(cache).bridge("mon0") == nullptr; }, 10s));
   EXPECT_TRUE(cache.rows("Port").empty() || !vs::state_from_cache(cache).port("mp1"));
