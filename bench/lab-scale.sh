@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
-# Benchmark: `nswire up` / re-up / `down` of a lab of N nodes on one bridge (each node: a
-# namespace, a veth into the bridge, an address, lo and eth0 up, a default route), against
-# the same lab built by iproute2/ovs-vsctl commands the way the seeds write them (one process
-# per step), and against the kernel floor (the same kernel work with as few processes as
-# iproute2 allows: one `ip -batch` for the host side and one `ip -n NODE -batch` per node,
-# since a batch file cannot switch namespaces). All in one run, inside the sandbox.
+# Benchmark (issues 2 and 5): `nswire up` / re-up of the in-sync lab / `down` of a lab of N nodes
+# on one bridge (each node: a namespace, a veth into the bridge, an address, lo and eth0 up, a
+# default route via the bridge's address), in the same run against
+#   script: the same lab built the seeds' way, one iproute2/ovs-vsctl process per step;
+#   floor:  the same kernel work with as few processes as the tools allow: one `ip -batch` for
+#           the host side (+ one ovs-vsctl transaction with every add-port, on OVS) and one
+#           `ip -n NODE -batch` per node, since a batch cannot switch namespaces.
+# host-batch: the floor's first part alone (one `ip -batch`: namespaces, veths, master), the
+# ~1.2 ms/node of issue 2; the rest of the floor is N `ip -n` processes.
+# "down" is timed until every link and namespace is gone (a deleted namespace's veths vanish
+# asynchronously in the kernel). Peak RSS is the largest of nswire's up / re-up / down (GNU time).
 #
 #   bench/lab-scale.sh NSWIRE_BIN [linux|ovs|both] [N ...]       (default: both, 10 100 500)
-# Run it through tests/harness/sandbox (bench/run.sh does).
+# Run it inside tests/harness/sandbox with NSWIRE_SANDBOX_OVS=1 for ovs (bench/run.sh does).
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
 nswire=$1; shift
 which=${1:-both}; shift || true
 sizes=("$@"); ((${#sizes[@]})) || sizes=(10 100 500)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }'; }
+addr() { echo "10.128.$(($1 / 250)).$(($1 % 250 + 2))"; }
 
 make_lab() {  # N BACKEND -> file
   local n=$1 backend=$2 f=$work/lab-$1-$2.yaml
@@ -29,7 +34,7 @@ make_lab() {  # N BACKEND -> file
     echo "nodes:"
     for ((i = 1; i <= n; i++)); do
       echo "  n$i:"
-      echo "    interfaces: { eth0: { bridge: br0, addresses: [10.128.$((i / 250)).$((i % 250 + 2))/16] } }"
+      echo "    interfaces: { eth0: { bridge: br0, addresses: [$(addr $i)/16] } }"
       echo "    routes: [{ to: default, via: 10.128.0.1 }]"
     done
   } >"$f"
@@ -52,7 +57,7 @@ script_up() {  # N BACKEND: the seeds' way, one process per step
     ip link set h$i up
     ip -n n$i link set lo up
     ip -n n$i link set eth0 up
-    ip -n n$i addr add 10.128.$((i / 250)).$((i % 250 + 2))/16 dev eth0
+    ip -n n$i addr add "$(addr $i)/16" dev eth0
     ip -n n$i route add default via 10.128.0.1
   done
 }
@@ -60,75 +65,82 @@ script_up() {  # N BACKEND: the seeds' way, one process per step
 script_down() {
   local n=$1 backend=$2
   for ((i = 1; i <= n; i++)); do
-    [[ $backend == ovs ]] && ovs-vsctl del-port br0 h$i
+    if [[ $backend == ovs ]]; then ovs-vsctl del-port br0 h$i; fi
     ip link del h$i
     ip netns del n$i
   done
   if [[ $backend == ovs ]]; then ovs-vsctl del-br br0; else ip link del br0; fi
 }
 
-floor_up() {  # N (Linux bridge only): the fewest processes iproute2 allows
-  local n=$1 f=$work/host.batch
+floor_up() {  # N BACKEND: the fewest processes the tools allow
+  local n=$1 backend=$2 f=$work/host.batch
   {
-    echo "link add br0 type bridge"
-    echo "link set br0 up"
-    echo "addr add 10.128.0.1/16 dev br0"
+    [[ $backend == linux ]] && echo "link add br0 type bridge"
     for ((i = 1; i <= n; i++)); do
       echo "netns add n$i"
       echo "link add h$i type veth peer name eth0 netns n$i"
-      echo "link set h$i master br0 up"
+      if [[ $backend == linux ]]; then echo "link set h$i master br0 up"; else echo "link set h$i up"; fi
     done
   } >"$f"
   ip -batch "$f"
+  now >"$work/host-batch-done"
+  if [[ $backend == ovs ]]; then
+    local args=(add-br br0 -- set bridge br0 datapath_type=netdev)
+    for ((i = 1; i <= n; i++)); do args+=(-- add-port br0 h$i); done
+    ovs-vsctl "${args[@]}"
+  fi
+  printf 'link set br0 up\naddr add 10.128.0.1/16 dev br0\n' | ip -batch -
   for ((i = 1; i <= n; i++)); do
-    printf 'link set lo up\nlink set eth0 up\naddr add 10.128.%d.%d/16 dev eth0\nroute add default via 10.128.0.1\n' \
-      $((i / 250)) $((i % 250 + 2)) | ip -n n$i -batch -
+    printf 'link set lo up\nlink set eth0 up\naddr add %s/16 dev eth0\nroute add default via 10.128.0.1\n' \
+      "$(addr $i)" | ip -n n$i -batch -
   done
 }
 
 floor_down() {
-  local n=$1 f=$work/down.batch
-  { for ((i = 1; i <= n; i++)); do echo "netns del n$i"; done; echo "link del br0"; } >"$f"
+  local n=$1 backend=$2 f=$work/down.batch
+  [[ $backend == ovs ]] && ovs-vsctl del-br br0
+  { for ((i = 1; i <= n; i++)); do echo "netns del n$i"; done; [[ $backend == linux ]] && echo "link del br0"; } >"$f"
   ip -batch "$f"
 }
 
-check_clean() {
-  [[ -z $(ip netns list) ]] || { echo "bench: namespaces left over" >&2; exit 1; }
-  [[ $(ip -o link | wc -l) == 1 ]] || { echo "bench: links left over" >&2; ip -o link >&2; exit 1; }
+# nswire VERB LAB: runs it under GNU time; appends peak RSS (KiB) to $work/rss
+run_nswire() {
+  if [[ -x /usr/bin/time ]]; then
+    /usr/bin/time -f %M -o "$work/rss.one" "$nswire" "$@" >"$work/out" 2>&1 || { cat "$work/out" >&2; return 1; }
+    cat "$work/rss.one" >>"$work/rss"
+  else
+    "$nswire" "$@" >"$work/out" 2>&1 || { cat "$work/out" >&2; return 1; }
+  fi
 }
 
-peak_kib() {  # CMD... -> prints peak RSS in KiB of CMD (GNU time when present)
-  if [[ -x /usr/bin/time ]]; then /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; else "$@" >/dev/null; echo "-"; fi
-}
-
-printf '%-7s %5s | %9s %9s %9s | %9s %9s | %9s %9s %9s | %s\n' backend N nswire-up re-up down script-up floor-up script-dn floor-dn up-vs-script up-vs-floor
+bench_baseline
+printf '%-7s %4s | %7s %7s %7s %6s | %8s %8s | %7s %7s %9s | %9s %9s %9s %9s\n' \
+  backend N up re-up down RSS-MiB script-up script-dn floor-up floor-dn host-batch script/up up/floor script/dn dn/floor
+printf '%s\n' "$(printf -- '-%.0s' {1..130})"
 for backend in linux ovs; do
   [[ $which == both || $which == "$backend" ]] || continue
   for n in "${sizes[@]}"; do
     lab=$(make_lab "$n" "$backend")
-    t0=$(now); "$nswire" up "$lab" >/dev/null; t1=$(now)
-    "$nswire" test "$lab" >/dev/null 2>&1 || true
-    t2=$(now); "$nswire" up "$lab" >/dev/null; t3=$(now)
-    t4=$(now); "$nswire" down "$lab" >/dev/null; t5=$(now)
-    check_clean
+    : >"$work/rss"
+    t0=$(now); run_nswire up "$lab"; t1=$(now)
+    t2=$(now); run_nswire up "$lab"; t3=$(now)
+    grep -q ' 0 change' "$work/out" || { echo "bench: re-up of the in-sync lab changed something:" >&2; cat "$work/out" >&2; }
+    t4=$(now); run_nswire down "$lab"; wait_clean; t5=$(now)
+    ovs_clean
     s0=$(now); script_up "$n" "$backend" >/dev/null; s1=$(now)
-    s2=$(now); script_down "$n" "$backend" >/dev/null; s3=$(now)
-    check_clean
-    fl_up=- fl_dn=- vs_floor=-
-    if [[ $backend == linux ]]; then
-      f0=$(now); floor_up "$n"; f1=$(now)
-      f2=$(now); floor_down "$n"; f3=$(now)
-      check_clean
-      fl_up=$(secs "$f0" "$f1"); fl_dn=$(secs "$f2" "$f3")
-      vs_floor=$(ratio "$(secs "$t0" "$t1")" "$fl_up")
-    fi
-    printf '%-7s %5d | %9s %9s %9s | %9s %9s | %9s %9s %9s | %s faster, %s of floor\n' "$backend" "$n" \
-      "$(secs "$t0" "$t1")" "$(secs "$t2" "$t3")" "$(secs "$t4" "$t5")" "$(secs "$s0" "$s1")" "$fl_up" \
-      "$(secs "$s2" "$s3")" "$fl_dn" "-" "$(ratio "$(secs "$s0" "$s1")" "$(secs "$t0" "$t1")")" "$vs_floor"
+    s2=$(now); script_down "$n" "$backend" >/dev/null; wait_clean; s3=$(now)
+    ovs_clean
+    f0=$(now); floor_up "$n" "$backend" >/dev/null; f1=$(now)
+    f2=$(now); floor_down "$n" "$backend" >/dev/null; wait_clean; f3=$(now)
+    ovs_clean
+    up=$(secs "$t0" "$t1") reup=$(secs "$t2" "$t3") dn=$(secs "$t4" "$t5")
+    sup=$(secs "$s0" "$s1") sdn=$(secs "$s2" "$s3") fup=$(secs "$f0" "$f1") fdn=$(secs "$f2" "$f3")
+    rss=$(sort -n "$work/rss" | tail -n 1); rss=$(awk -v k="${rss:-0}" 'BEGIN { if (k > 0) printf "%.1f", k / 1024; else print "-" }')
+    fhost=$(secs "$f0" "$(cat "$work/host-batch-done")")
+    printf '%-7s %4d | %7s %7s %7s %6s | %8s %8s | %7s %7s %9s | %9s %9s %9s %9s\n' "$backend" "$n" \
+      "$up" "$reup" "$dn" "$rss" "$sup" "$sdn" "$fup" "$fdn" "$fhost" \
+      "$(ratio "$sup" "$up")" "$(ratio "$up" "$fup")" "$(ratio "$sdn" "$dn")" "$(ratio "$dn" "$fdn")"
   done
 done
-if [[ -x /usr/bin/time ]]; then
-  lab=$(make_lab "${sizes[-1]}" linux)
-  echo "peak RSS of nswire up at N=${sizes[-1]} (linux): $(peak_kib "$nswire" up "$lab") KiB"
-  "$nswire" down "$lab" >/dev/null
-fi
+echo "times in seconds; script/up = how many times faster nswire up is than the script;"
+echo "up/floor = nswire up divided by the floor (target <= 1.5x); re-up = up of the lab already in sync"

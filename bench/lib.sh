@@ -1,0 +1,26 @@
+# Shared helpers for the bench scripts (sourced). Everything runs inside tests/harness/sandbox.
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+# ratio A B -> "A/B" as "12.3x"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b != "-" && b > 0) printf "%.1fx", a / b; else print "-" }'; }
+
+# The links and namespaces present when the benchmark started (lo; with OVS, the netdev
+# datapath's own ovs-netdev device once ovs-vswitchd made it).
+baseline_links() { ip -o link | awk -F': ' '{ print $2 }' | sed 's/@.*//' | grep -vx 'ovs-netdev' | sort; }
+BENCH_BASELINE=""
+bench_baseline() { BENCH_BASELINE=$(baseline_links); }
+is_clean() { [[ -z $(ip netns list) && $(baseline_links) == "$BENCH_BASELINE" && -z $(ls -A /etc/netns 2>/dev/null) ]]; }
+# Waits (polling every 10 ms, up to 30 s) until nothing the benchmark made is left: a deleted
+# namespace's veths go away asynchronously in the kernel, so "down" is timed until they are gone.
+wait_clean() {
+  local i
+  for ((i = 0; i < 3000; i++)); do is_clean && return 0; sleep 0.01; done
+  echo "bench: left over after cleanup:" >&2; ip netns list >&2; ip -o link >&2
+  if command -v ovs-vsctl >/dev/null && [[ -S /var/run/openvswitch/db.sock ]]; then ovs-vsctl show >&2; fi
+  exit 1
+}
+# Nothing left in OVSDB either.
+ovs_clean() {
+  [[ -S /var/run/openvswitch/db.sock ]] || return 0
+  [[ -z $(ovs-vsctl list-br) ]] || { echo "bench: OVS bridges left over: $(ovs-vsctl list-br)" >&2; exit 1; }
+}
