@@ -435,12 +435,19 @@ class Planner {
     return true;
   }
 
+  // A route through a link this plan deletes (or deletes and makes anew) is gone with it: the
+  // kernel drops a device's routes when the device goes.
+  bool route_goes(const std::string& node, const netlink::Route& h, const ObservedNamespace& o) const {
+    const auto* l = o.link(h.oif);
+    return l && (created_.count({node, l->name}) || deleted_.count({node, l->name}));
+  }
+
   void plan_routes(const DesiredNamespace& n, const ObservedNamespace& o, NamespaceChanges& c, bool fresh_ns) {
     for (size_t i = 0; i < n.routes.size(); ++i) {
       const auto& r = n.routes[i];
       const auto& dev = n.route_dev[i];
       bool present = !fresh_ns && std::any_of(o.routes.begin(), o.routes.end(), [&](const netlink::Route& h) {
-        return same_route(r, dev, h, o);
+        return same_route(r, dev, h, o) && !route_goes(n.node, h, o);
       });
       if (present) continue;
       c.add_routes.push_back({r, dev});
@@ -449,7 +456,7 @@ class Planner {
     // Routes nswire added (protocol boot) that the lab no longer lists, in its own namespaces.
     if (n.node.empty() || !recorded_namespace(n.node)) return;
     for (const auto& h : o.routes) {
-      if (h.protocol != RTPROT_BOOT) continue;
+      if (h.protocol != RTPROT_BOOT || route_goes(n.node, h, o)) continue;
       bool wanted = false;
       for (size_t i = 0; i < n.routes.size(); ++i) wanted |= same_route(n.routes[i], n.route_dev[i], h, o);
       if (wanted) continue;
