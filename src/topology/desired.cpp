@@ -1,6 +1,7 @@
 // Lab model -> Desired objects; see include/nswire/topology/desired.h.
 #include "nswire/topology/desired.h"
 
+#include <cctype>
 #include <cstdio>
 #include <set>
 
@@ -43,6 +44,13 @@ netlink::IpPrefix to_prefix(const IpAddress& a) {
 
 std::optional<uint32_t> to_mtu(const std::optional<int>& m) {
   return m ? std::optional<uint32_t>(static_cast<uint32_t>(*m)) : std::nullopt;
+}
+
+// The kernel reports MACs in lower case; the file may use either.
+std::optional<std::string> lower_mac(std::optional<std::string> mac) {
+  if (mac)
+    for (auto& c : *mac) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return mac;
 }
 
 }  // namespace
@@ -120,8 +128,10 @@ Desired flatten(const Lab& lab) {
     for (const auto& i : node.interfaces) {
       std::string host = unique_name([&](int salt) { return host_ifname(lab.name, node.name, i.name, salt); });
       VethEnd host_end{.ns = kHost, .ifname = host, .bridge = i.bridge, .mtu = to_mtu(i.mtu)};
-      if (i.vlan) host_end.vlan = static_cast<uint16_t>(*i.vlan);
-      VethEnd node_end{.ns = node.name, .ifname = i.name, .mtu = to_mtu(i.mtu), .mac = i.mac};
+      // On a Linux bridge, access VLAN 1 is the untagged default every port has (the backend
+      // observes it as no VLAN): wanting it is wanting none.
+      if (i.vlan && !(backend_of[i.bridge] == "linux" && *i.vlan == 1)) host_end.vlan = static_cast<uint16_t>(*i.vlan);
+      VethEnd node_end{.ns = node.name, .ifname = i.name, .mtu = to_mtu(i.mtu), .mac = lower_mac(i.mac)};
       d.veths.push_back({host_end, node_end, "node " + node.name + " interface " + i.name});
       for (const auto& a : i.addresses) ns_of(node.name).addresses[i.name].push_back(to_prefix(a));
     }
