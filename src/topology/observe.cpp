@@ -80,7 +80,7 @@ Observed observe(const Desired& desired, const std::optional<StateRecord>& recor
     auto& on = o.namespaces[node];
     auto ns = open_node_namespace(node, path);
     if (ns) netns::run_in(*ns, [&] { read_here(on, sysctls[node]); });
-    if (path.empty()) on.resolv_conf = read_file(std::string(netns::kNetnsEtcDir) + "/" + node + "/resolv.conf");
+    on.resolv_conf = read_file(std::string(netns::kNetnsEtcDir) + "/" + node + "/resolv.conf");
   }
 
   // Which backends: linux always (it is only netlink), OVS when the lab uses or used it.

@@ -390,6 +390,15 @@ class Planner {
   void plan_configuration_removals_only() {
     for (const auto& node : plan_.remove_namespaces)
       if (ns(node).resolv_conf) plan_.configure.push_back({.node = node, .remove_resolv_conf = true});
+    // Attached namespaces stay, but the resolv.conf nswire wrote for them goes.
+    if (obs_.record)
+      for (const auto& [node, path] : obs_.record->attached) {
+        const auto& conf = ns(node).resolv_conf;
+        if (conf && conf->rfind("# written by nswire", 0) == 0) {
+          plan_.configure.push_back({.node = node, .remove_resolv_conf = true});
+          add(Action::Op::remove, "dns", "/etc/netns/" + node + "/resolv.conf");
+        }
+      }
   }
 
   void plan_addresses(const DesiredNamespace& n, const ObservedNamespace& o, NamespaceChanges& c) {
