@@ -8,6 +8,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <net/if_arp.h>
@@ -187,6 +188,21 @@ void change_link(Batch& batch, const LinkChange& c) {
   if (c.master) m.put_u32(IFLA_MASTER, static_cast<uint32_t>(*c.master));
   if (c.netns_fd) m.put_u32(IFLA_NET_NS_FD, static_cast<uint32_t>(*c.netns_fd));
   if (c.alias) m.put_str(IFLA_IFALIAS, *c.alias);
+}
+
+int namespace_id(Socket& socket, int netns_fd) {
+  Batch b;
+  auto m = b.add<rtgenmsg>(RTM_GETNSID, 0, "get namespace id", "fd " + std::to_string(netns_fd));
+  m.header<rtgenmsg>().rtgen_family = AF_UNSPEC;
+  m.put_u32(NETNSA_FD, static_cast<uint32_t>(netns_fd));
+  int id = -1;
+  socket.query(b, [&](const nlmsghdr* nlh) {
+    if (nlh->nlmsg_type != RTM_NEWNSID) return;
+    detail::for_each_attr(nlh, sizeof(rtgenmsg), [&](const nlattr* attr) {
+      if (mnl_attr_get_type(attr) == NETNSA_NSID) id = static_cast<int>(mnl_attr_get_u32(attr));
+    });
+  });
+  return id;
 }
 
 void delete_link(Batch& batch, const std::string& name) {

@@ -135,6 +135,38 @@ void Socket::send_chunk(Batch& batch, size_t first, size_t count, std::vector<Ou
   }
 }
 
+void Socket::query(Batch& request, const std::function<void(const nlmsghdr*)>& fn) {
+  if (!nl_) throw nswire::Error("netlink: socket is not open");
+  if (request.size() != 1) throw nswire::Error("netlink query: exactly one request expected");
+  auto* nlh = reinterpret_cast<nlmsghdr*>(request.buffer().data());
+  nlh->nlmsg_seq = ++seq_;
+  if (mnl_socket_sendto(nl_, request.buffer().data(), request.buffer().size()) < 0)
+    throw nswire::Error(errno_message("netlink send", request.entries()[0].what, errno));
+  std::vector<uint8_t> buf(MNL_SOCKET_BUFFER_SIZE);
+  for (;;) {
+    ssize_t n = mnl_socket_recvfrom(nl_, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw nswire::Error(errno_message("netlink receive", request.entries()[0].what, errno));
+    }
+    auto* msg = reinterpret_cast<const nlmsghdr*>(buf.data());
+    int len = static_cast<int>(n);
+    for (; mnl_nlmsg_ok(msg, len); msg = mnl_nlmsg_next(msg, &len)) {
+      if (msg->nlmsg_seq != seq_ || msg->nlmsg_pid != portid_) continue;
+      if (msg->nlmsg_type != NLMSG_ERROR) {
+        fn(msg);
+        continue;
+      }
+      const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(msg));
+      if (err->error) {
+        Outcome o{-err->error, extack_of(msg)};
+        throw Error(describe_failure(request.entries()[0], o), o.error);
+      }
+      return;
+    }
+  }
+}
+
 void Socket::execute(Batch& batch) {
   auto outcomes = send(batch);
   for (size_t i = 0; i < outcomes.size(); ++i)

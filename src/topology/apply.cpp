@@ -2,6 +2,9 @@
 #include "apply.h"
 
 #include <cerrno>
+#include <chrono>
+#include <set>
+#include <thread>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -99,6 +102,30 @@ class Applier {
       netns::remove(node);
     }
     if (!plan_.remove_namespaces.empty()) say("removed " + std::to_string(plan_.remove_namespaces.size()) + " namespace(s)");
+    wait_vanishing();
+  }
+
+  // The kernel tears namespaces down in the background, their veths (and so the host ends)
+  // with them. Wait for that, bounded; whatever is still there then is deleted explicitly.
+  void wait_vanishing() {
+    if (plan_.vanishing_links.empty()) return;
+    std::set<std::string> left(plan_.vanishing_links.begin(), plan_.vanishing_links.end());
+    auto host = netlink::Socket::open();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!left.empty() && std::chrono::steady_clock::now() < deadline) {
+      std::set<std::string> present;
+      for (const auto& l : netlink::dump_links(host))
+        if (left.count(l.name)) present.insert(l.name);
+      left.swap(present);
+      if (!left.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (left.empty()) return;
+    netlink::Batch b;
+    for (const auto& n : left) netlink::delete_link(b, n);
+    auto outcomes = host.send(b);
+    for (size_t i = 0; i < outcomes.size(); ++i)
+      if (outcomes[i].error && outcomes[i].error != ENODEV)
+        throw netlink::Error(netlink::describe_failure(b.entries()[i], outcomes[i]), outcomes[i].error, i);
   }
 
   void bridges() {

@@ -76,10 +76,14 @@ Observed observe(const Desired& desired, const std::optional<StateRecord>& recor
     for (const auto& [n, path] : record->attached) nodes.emplace(n, path);
   }
   read_here(o.namespaces[kHost], {});
+  auto host = netlink::Socket::open();
   for (const auto& [node, path] : nodes) {
     auto& on = o.namespaces[node];
     auto ns = open_node_namespace(node, path);
-    if (ns) netns::run_in(*ns, [&] { read_here(on, sysctls[node]); });
+    if (ns) {
+      netns::run_in(*ns, [&] { read_here(on, sysctls[node]); });
+      on.nsid = netlink::namespace_id(host, ns->fd());
+    }
     on.resolv_conf = read_file(std::string(netns::kNetnsEtcDir) + "/" + node + "/resolv.conf");
   }
 

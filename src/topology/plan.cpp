@@ -177,6 +177,11 @@ class Planner {
         }
       }
     }
+    // Namespaces the lab created and no longer wants; their veths go with them.
+    std::map<int, std::string> removed_nsid;
+    if (obs_.record)
+      for (const auto& node : obs_.record->namespaces)
+        if (!wanted_ns.count(node) && ns(node).exists && ns(node).nsid >= 0) removed_nsid[ns(node).nsid] = node;
     // Owned links that are no longer wanted, in the host and in namespaces that stay.
     for (const auto& [node, o] : obs_.namespaces) {
       if (!o.exists) continue;
@@ -185,9 +190,15 @@ class Planner {
       for (const auto& l : o.links) {
         if (l.kind != "veth" || !owned_link(node, l) || wanted_links.count({node, l.name}) || deleted_.count({node, l.name}))
           continue;
+        deleted_.insert({node, l.name});
+        auto with = node.empty() && l.peer_netnsid >= 0 ? removed_nsid.find(l.peer_netnsid) : removed_nsid.end();
+        if (with != removed_nsid.end()) {
+          plan_.vanishing_links.push_back(l.name);
+          add(Action::Op::remove, "veth", l.name, "goes with namespace " + with->second);
+          continue;
+        }
         // A veth's peer goes with it: delete each pair once.
         plan_.delete_links.push_back({node, l.name});
-        deleted_.insert({node, l.name});
         add(Action::Op::remove, "veth", where(node, l.name), "no longer in the lab");
       }
     }

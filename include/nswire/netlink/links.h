@@ -80,6 +80,10 @@ struct LinkChange {
 };
 void change_link(Batch& batch, const LinkChange& change);
 
+// The id the socket's namespace gives the namespace behind `netns_fd` (what IFLA_LINK_NETNSID
+// of a link whose peer lives there says), or -1 when it has none.
+int namespace_id(Socket& socket, int netns_fd);
+
 // Deletes a link by name (a veth takes its peer with it).
 void delete_link(Batch& batch, const std::string& name);
 

@@ -59,6 +59,10 @@ class Socket {
   // reply message. Retries when the kernel says the dump was interrupted by a change.
   void dump(uint16_t type, const void* header, size_t header_len,
             const std::function<void(const nlmsghdr*)>& fn);
+  // One request (the batch's only one) whose answer is a message, not just an ACK: calls fn
+  // for each reply message, returns at the ACK; throws Error with the kernel's message.
+  void query(Batch& request, const std::function<void(const nlmsghdr*)>& fn);
+
   // The same for a request built with attributes (the batch's only request).
   void dump(Batch& request, const std::function<void(const nlmsghdr*)>& fn);
 

@@ -29,6 +29,7 @@ struct StateRecord {
 
 struct ObservedNamespace {
   bool exists = false;
+  int nsid = -1;                                  // its id as the host namespace knows it
   std::vector<netlink::Link> links;
   std::vector<netlink::Address> addresses;
   std::vector<netlink::Route> routes;

@@ -68,6 +68,9 @@ struct Plan {
   std::map<std::string, backend::Changes> removals;   // phase 1, by backend
   std::vector<std::pair<std::string, std::string>> delete_links;  // phase 2: (ns, ifname)
   std::vector<std::string> remove_namespaces;         // phase 3
+  // Host ends of veths whose peer is in a namespace that goes: the kernel removes them with
+  // it, all at once (deleting them one by one costs a synchronize_net each); phase 3 waits.
+  std::vector<std::string> vanishing_links;
   std::map<std::string, backend::Changes> bridges;    // phase 4
   std::vector<std::string> create_namespaces;         // phase 5
   std::vector<DesiredVeth> create_veths;              // phase 6
