@@ -214,7 +214,8 @@ class Planner {
       wanted_patch_ports.insert(p.port_a);
       wanted_patch_ports.insert(p.port_b);
     }
-    for (const auto& [backend, bridges] : obs_.bridges) {
+    for (const auto& [backend_name, bridges] : obs_.bridges) {
+      const std::string& backend = backend_name;  // clang 14 cannot capture structured bindings
       for (const auto& b : bridges) {
         bool bridge_wanted = std::any_of(d.bridges.begin(), d.bridges.end(),
                                          [&](const auto& x) { return x.name == b.name && x.backend == backend; });
