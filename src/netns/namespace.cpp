@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
 #include <cerrno>
 #include <cstring>
@@ -27,6 +28,9 @@ std::string named_path(const std::string& name) { return std::string(kNetnsRunDi
 // not a mount point yet), so namespace mounts made here propagate to other mount namespaces
 // and `ip netns delete` elsewhere can unmount them.
 void prepare_run_dir() {
+  // Once per process is enough, and at hundreds of namespaces per run the mount calls add up.
+  static std::atomic<bool> prepared{false};
+  if (prepared.load()) return;
   if (mkdir(kNetnsRunDir, 0755) != 0 && errno != EEXIST)
     throw Error(errno_message("create namespace directory", kNetnsRunDir, errno));
   bool bound = false;
@@ -37,6 +41,7 @@ void prepare_run_dir() {
       throw Error(errno_message("bind-mount", kNetnsRunDir, errno));
     bound = true;
   }
+  prepared.store(true);
 }
 
 }  // namespace
@@ -124,19 +129,14 @@ Namespace Namespace::create(const std::string& name) {
     throw Error(errno_message("create network namespace file", path, errno));
   }
   close(mark);
-  // unshare(CLONE_NEWNET) on a helper thread: only that thread moves into the new namespace.
-  int err = 0;
-  Namespace self = current();
-  run_in(self, [&] {
-    if (unshare(CLONE_NEWNET) != 0) {
-      err = errno;
-      return;
-    }
-    if (mount("/proc/thread-self/ns/net", path.c_str(), "none", MS_BIND, nullptr) != 0) err = errno;
-  });
-  if (err != 0) {
+  try {
+    run_in_new([&] {
+      if (mount("/proc/thread-self/ns/net", path.c_str(), "none", MS_BIND, nullptr) != 0)
+        throw Error(errno_message("bind-mount the new namespace onto", path, errno));
+    });
+  } catch (const Error& e) {
     unlink(path.c_str());
-    throw Error(errno_message("create network namespace", name, err));
+    throw Error("create network namespace \"" + name + "\": " + e.what());
   }
   return open_named(name);
 }

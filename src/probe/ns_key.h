@@ -20,7 +20,7 @@ struct NsKey {
 
 inline NsKey key_of(const netns::Namespace* ns) { return ns ? NsKey{ns->dev(), ns->inode()} : NsKey{}; }
 
-// Runs fn inside ns (on netns::run_in's helper thread), or right here when ns is nullptr.
+// Runs fn inside ns (netns::run_in), or right here when ns is nullptr.
 inline void within(const netns::Namespace* ns, const std::function<void()>& fn) {
   if (ns) netns::run_in(*ns, fn);
   else fn();

@@ -1,4 +1,4 @@
-// Opening the sockets probes use. These run on the thread that is inside the probe's namespace
+// Opening the sockets probes use. These run while the thread is inside the probe's namespace
 // (netns::run_in), since a socket belongs to the namespace it is created in; everything after
 // creation (connect, send, receive) happens on the event loop's thread. All sockets are
 // non-blocking and close-on-exec. Failures throw nswire::Error with the operation and errno text.

@@ -1,6 +1,6 @@
 // Observing the system for one lab: the namespaces it wants or recorded, and the bridges of
-// every backend it uses or used. One short-lived thread per namespace does all the reading
-// there (a netlink socket for the dumps, /proc/sys/net for the sysctls).
+// every backend it uses or used. The thread enters each namespace in turn (run_in) and does all
+// the reading there (a netlink socket for the dumps, /proc/sys/net for the sysctls).
 #include "observe.h"
 
 #include <fcntl.h>
@@ -26,13 +26,16 @@ std::string read_sysctl_here(const std::string& key) {
   return value;
 }
 
-void read_here(ObservedNamespace& o, const std::map<std::string, std::string>& sysctls) {
+// TX checksum offload is read only when the lab turns it off (OVS on the userspace datapath):
+// it is one ioctl per veth, and nothing else looks at it.
+void read_here(ObservedNamespace& o, const std::map<std::string, std::string>& sysctls, bool checksums) {
   auto socket = netlink::Socket::open();
   o.exists = true;
   o.links = netlink::dump_links(socket);
   o.addresses = netlink::dump_addresses(socket);
   o.routes = netlink::dump_routes(socket);
   for (const auto& [key, value] : sysctls) o.sysctls[key] = read_sysctl_here(key);
+  if (!checksums) return;
   for (const auto& l : o.links)
     if (l.kind == "veth")
       if (auto on = netlink::get_tx_checksum(l.name)) o.tx_checksum[l.name] = *on;
@@ -71,17 +74,23 @@ Observed observe(const Desired& desired, const std::optional<StateRecord>& recor
     nodes[n.node] = n.attach_path;
     sysctls[n.node] = n.sysctls;
   }
+  // A namespace the lab made and no longer wants goes whole, with everything in it: whether it
+  // exists and its id (to recognise the host ends of its veths) is all any plan needs of it,
+  // and skipping its dumps is most of what makes `down` of a big lab quick.
+  std::set<std::string> going;
   if (record) {
-    for (const auto& n : record->namespaces) nodes.emplace(n, "");
+    for (const auto& n : record->namespaces)
+      if (nodes.emplace(n, "").second) going.insert(n);
     for (const auto& [n, path] : record->attached) nodes.emplace(n, path);
   }
-  read_here(o.namespaces[kHost], {});
+  read_here(o.namespaces[kHost], {}, desired.software_checksums);
   auto host = netlink::Socket::open();
   for (const auto& [node, path] : nodes) {
     auto& on = o.namespaces[node];
     auto ns = open_node_namespace(node, path);
     if (ns) {
-      netns::run_in(*ns, [&] { read_here(on, sysctls[node]); });
+      if (going.count(node)) on.exists = true;
+      else netns::run_in(*ns, [&] { read_here(on, sysctls[node], desired.software_checksums); });
       on.nsid = netlink::namespace_id(host, ns->fd());
     }
     on.resolv_conf = read_file(std::string(netns::kNetnsEtcDir) + "/" + node + "/resolv.conf");

@@ -1,7 +1,7 @@
 // Network namespaces, compatible with iproute2's `ip netns`: a named namespace is a bind mount
 // of /proc/self/ns/net onto /run/netns/NAME, so `ip netns list/exec` see ours and we see theirs.
-// A Namespace is an open fd to a namespace; work runs inside it on a helper thread (setns is
-// per thread), so the caller's thread never changes namespace.
+// A Namespace is an open fd to a namespace; work runs inside it on the calling thread, which
+// enters it (setns is per thread) and is moved back when the work is done.
 #pragma once
 
 #include <sys/types.h>
@@ -71,9 +71,13 @@ bool remove_stale(const std::string& name);
 // Names under /run/netns, sorted.
 std::vector<std::string> list();
 
-// Runs fn on a short-lived thread that first enters `ns`; returns after fn finished. Exceptions
-// from fn are rethrown in the caller. Sockets fn opens stay bound to `ns`.
+// Runs fn with the calling thread inside `ns`, then moves the thread back to the namespace it was
+// in, also when fn throws (the exception propagates). Sockets fn opens stay bound to `ns`.
+// Other threads never move.
 void run_in(const Namespace& ns, const std::function<void()>& fn);
+// Runs fn with the calling thread inside a brand-new network namespace (unshare), then moves it
+// back. The new namespace lives on only if fn keeps a reference to it (a bind mount, an fd).
+void run_in_new(const std::function<void()>& fn);
 
 // The text write_resolv_conf writes (so a planner can tell whether it is already there).
 std::string resolv_conf_text(const std::vector<std::string>& nameservers, const std::vector<std::string>& search);

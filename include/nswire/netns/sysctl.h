@@ -1,6 +1,6 @@
 // Per-namespace sysctls (net.ipv4.ip_forward and friends) and netlink sockets bound to a
 // namespace. /proc/sys/net shows the namespace of the thread that opens the file, and a
-// netlink socket belongs to the namespace it was opened in, so both open on run_in's thread.
+// netlink socket belongs to the namespace it was opened in, so both open inside run_in.
 #pragma once
 
 #include <string>

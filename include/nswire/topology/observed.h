@@ -27,6 +27,8 @@ struct StateRecord {
   bool operator==(const StateRecord&) const = default;
 };
 
+// A namespace the lab created and no longer wants is only checked for existence and its nsid:
+// it goes whole, so its contents are not read.
 struct ObservedNamespace {
   bool exists = false;
   int nsid = -1;                                  // its id as the host namespace knows it

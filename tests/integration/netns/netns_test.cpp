@@ -5,9 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
+#include <thread>
 
 #include "nswire/error.h"
 #include "nswire/netns/namespace.h"
+#include "nswire/netlink/links.h"
 #include "nswire/netns/sysctl.h"
 #include "oracle.h"
 
@@ -76,6 +79,61 @@ TEST(Namespace, RunInLeavesTheCallersThreadWhereItWas) {
   EXPECT_THROW(netns::run_in(ns, [] { throw nswire::Error("boom"); }), nswire::Error);
   EXPECT_TRUE(netns::Namespace::current().same_as(before));
   netns::remove("nsw-run");
+}
+
+TEST(Namespace, NestedRunInReturnsStepByStep) {
+  auto a = netns::Namespace::create("nsw-outer");
+  auto b = netns::Namespace::create("nsw-inner");
+  auto home = netns::Namespace::current();
+  bool in_b = false, back_in_a = false;
+  netns::run_in(a, [&] {
+    netns::run_in(b, [&] { in_b = netns::Namespace::current().same_as(b); });
+    back_in_a = netns::Namespace::current().same_as(a);
+    // A throw two levels down unwinds through both and still lands in a, then home.
+    EXPECT_THROW(netns::run_in(b, [] { throw nswire::Error("deep"); }), nswire::Error);
+    EXPECT_TRUE(netns::Namespace::current().same_as(a));
+  });
+  EXPECT_TRUE(in_b);
+  EXPECT_TRUE(back_in_a);
+  EXPECT_TRUE(netns::Namespace::current().same_as(home));
+  netns::remove("nsw-outer");
+  netns::remove("nsw-inner");
+}
+
+TEST(Namespace, RunInNewMakesAFreshNamespaceAndComesBack) {
+  auto home = netns::Namespace::current();
+  std::optional<netns::Namespace> made;
+  netns::run_in_new([&] { made = netns::Namespace::current(); });
+  ASSERT_TRUE(made);
+  EXPECT_FALSE(made->same_as(home));
+  EXPECT_TRUE(netns::Namespace::current().same_as(home));
+  // Only lo lives in a fresh namespace.
+  std::vector<std::string> names;
+  netns::run_in(*made, [&] {
+    auto s = nswire::netlink::Socket::open();
+    for (const auto& l : nswire::netlink::dump_links(s)) names.push_back(l.name);
+  });
+  EXPECT_EQ(names, std::vector<std::string>{"lo"});
+}
+
+TEST(Namespace, TwoThreadsCreateAndEnterNamespacesAtOnce) {
+  auto home = netns::Namespace::current();
+  std::vector<std::optional<netns::Namespace>> made(40);
+  auto work = [&](size_t first) {
+    for (size_t i = first; i < made.size(); i += 2) {
+      made[i] = netns::Namespace::create("nsw-par" + std::to_string(i));
+      netns::run_in(*made[i], [&] { EXPECT_TRUE(netns::Namespace::current().same_as(*made[i])); });
+      EXPECT_TRUE(netns::Namespace::current().same_as(home));
+    }
+  };
+  std::thread other(work, 1);
+  work(0);
+  other.join();
+  EXPECT_EQ(netns::list().size(), made.size());
+  for (size_t i = 0; i < made.size(); ++i)
+    for (size_t j = i + 1; j < made.size(); ++j) EXPECT_FALSE(made[i]->same_as(*made[j]));
+  for (size_t i = 0; i < made.size(); ++i) netns::remove("nsw-par" + std::to_string(i));
+  EXPECT_TRUE(netns::list().empty());
 }
 
 TEST(Namespace, BadNamesAndMissingNamespacesChangeNothing) {
