@@ -36,8 +36,7 @@ class Applier {
       bridges();
       namespaces();
       veths();
-      ports();
-      configure();
+      ports_while_configuring();
     } catch (const std::exception& e) {
       std::string failure = e.what();
       size_t undone = journal_.size();
@@ -216,10 +215,35 @@ class Applier {
       if (outcomes[i].error) throw netlink::Error(netlink::describe_failure(b.entries()[i], outcomes[i]), outcomes[i].error, i);
   }
 
-  void ports() {
-    for (const auto& [name, changes] : plan_.ports) {
+  // The backends attach ports on a helper thread while this one configures the namespaces: the
+  // two share nothing (a port needs its veth, made before; the insides of the namespaces need no
+  // port), and on OVS most of attaching is waiting for ovs-vswitchd, which then overlaps ours.
+  void ports_while_configuring() {
+    for (const auto& [name, changes] : plan_.ports)
       say("ports on " + name + ": " + std::to_string(changes.attach_ports.size() + changes.add_patches.size()));
-      backends_.get(name).apply(changes);
+    std::vector<std::string> attached;  // backends whose changes took
+    std::exception_ptr port_failure;
+    std::thread porter;
+    if (!plan_.ports.empty())
+      porter = std::thread([&] {
+        try {
+          for (const auto& [name, changes] : plan_.ports) {
+            backends_.get(name).apply(changes);
+            attached.push_back(name);
+          }
+        } catch (...) {
+          port_failure = std::current_exception();
+        }
+      });
+    std::exception_ptr configure_failure;
+    try {
+      configure();
+    } catch (...) {
+      configure_failure = std::current_exception();
+    }
+    if (porter.joinable()) porter.join();
+    for (const auto& name : attached) {
+      const auto& changes = plan_.ports.at(name);
       backend::Changes inverse;
       for (const auto& p : changes.attach_ports) inverse.detach_ports.push_back({p.bridge, p.name});
       for (const auto& p : changes.add_patches) {
@@ -228,6 +252,8 @@ class Applier {
       }
       undo([this, name, inverse] { backends_.get(name).apply(inverse); });
     }
+    if (port_failure) std::rethrow_exception(port_failure);
+    if (configure_failure) std::rethrow_exception(configure_failure);
   }
 
   void configure() {
