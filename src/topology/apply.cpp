@@ -83,8 +83,13 @@ class Applier {
     return node.empty() ? netlink::Socket::open() : netns::open_netlink(ns(node));
   }
 
+  // Order: OVS rows go first (ovs-vswitchd should let go of a port before its device vanishes);
+  // then links and namespaces; Linux bridges last, right after the namespaces and without waiting
+  // for their teardown: by then the kernel is already releasing the veths in one batch, so a
+  // bridge goes with few ports left, where deleting it first would release every port singly.
   void removals() {
     for (const auto& [name, changes] : plan_.removals) {
+      if (name == "linux") continue;
       say("removing from " + name + " bridges");
       backends_.get(name).apply(changes);
     }
@@ -105,6 +110,11 @@ class Applier {
       netns::remove(node);
     }
     if (!plan_.remove_namespaces.empty()) say("removed " + std::to_string(plan_.remove_namespaces.size()) + " namespace(s)");
+    auto linux = plan_.removals.find("linux");
+    if (linux != plan_.removals.end()) {
+      say("removing from linux bridges");
+      backends_.get("linux").apply(linux->second);
+    }
     wait_vanishing();
   }
 

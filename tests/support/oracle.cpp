@@ -147,7 +147,7 @@ std::string ovs_vsctl(const std::vector<std::string>& args) {
 bool ping(const std::string& netns, const std::string& address, int timeout_s) {
   std::vector<std::string> argv;
   if (!netns.empty()) argv = {"ip", "netns", "exec", netns};
-  argv.insert(argv.end(), {"ping", "-c", "1", "-W", std::to_string(timeout_s), "-q", address});
+  argv.insert(argv.end(), {"ping", "-c", "1", "-i", "0.2", "-w", std::to_string(timeout_s), "-q", address});
   return run(argv).exit_code == 0;
 }
 

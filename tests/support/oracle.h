@@ -47,7 +47,9 @@ nlohmann::json ovs_rows(const std::vector<std::string>& args);
 // Plain `ovs-vsctl ARGS...` stdout, trimmed; throws on a non-zero exit.
 std::string ovs_vsctl(const std::vector<std::string>& args);
 
-// One ping from inside netns (or the current one when empty): true when a reply came back.
+// Ping from inside netns (or the current one when empty): true when a reply came back within
+// timeout_s. It sends every 0.2 s until the first reply, like a user retrying: on OVS's userspace
+// datapath the first packet of a new path can be lost while ovs-vswitchd sets the path up.
 bool ping(const std::string& netns, const std::string& address, int timeout_s = 2);
 
 }  // namespace nswire::test
