@@ -147,18 +147,25 @@ int cmd_status(const Common& c) {
   auto lab = load(c, false);
   if (!lab) return kInvalid;
   auto session = make_session(c, *lab);
-  auto plan = session.plan();
+  auto status = session.status();
+  const auto& plan = status.drift;
   auto warnings = session.diagnose();
   if (c.json) {
     json w = json::array();
     for (const auto& x : warnings) w.push_back(x.message);
-    std::cout << json{{"lab", lab->name}, {"in_sync", plan.empty()}, {"drift", nswire::cli::plan_json(plan)}, {"warnings", w}}
+    std::cout << json{{"lab", lab->name},
+                      {"in_sync", plan.empty()},
+                      {"objects", nswire::cli::status_json(status.objects)},
+                      {"drift", nswire::cli::plan_json(plan)},
+                      {"warnings", w}}
                      .dump(2)
               << "\n";
   } else {
     const auto& d = session.desired();
     std::printf("lab \"%s\": %zu bridge(s), %zu namespace(s), %zu veth pair(s), %zu patch(es)\n", lab->name.c_str(),
                 d.bridges.size(), d.namespaces.size() - 1, d.veths.size(), d.patches.size());
+    // Small labs show every object; big ones the drifting ones and a count (-v: all).
+    std::cout << nswire::cli::format_status(status.objects, c.verbose || status.objects.size() <= 30);
     if (plan.empty()) {
       std::cout << "in sync\n";
     } else {

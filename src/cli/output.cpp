@@ -1,6 +1,8 @@
 // Plan and diagnostic output; see output.h.
 #include "output.h"
 
+#include <algorithm>
+
 namespace nswire::cli {
 
 std::string format_plan(const topology::Plan& plan) {
@@ -19,6 +21,36 @@ nlohmann::json plan_json(const topology::Plan& plan) {
   for (const auto& a : plan.actions)
     actions.push_back({{"op", topology::to_string(a.op)}, {"kind", a.kind}, {"object", a.object}, {"detail", a.detail}});
   return actions;
+}
+
+std::string format_status(const std::vector<topology::ObjectStatus>& objects, bool all) {
+  std::vector<const topology::ObjectStatus*> shown;
+  for (const auto& o : objects)
+    if (all || !o.ok) shown.push_back(&o);
+  size_t kind = 4, object = 6, wanted = 6;
+  for (const auto* o : shown) {
+    kind = std::max(kind, o->kind.size());
+    object = std::max(object, o->object.size());
+    wanted = std::max(wanted, o->wanted.size());
+  }
+  auto pad = [](const std::string& s, size_t w) { return s + std::string(w > s.size() ? w - s.size() : 0, ' '); };
+  std::string out;
+  if (!shown.empty()) {
+    out += "  " + pad("KIND", kind) + "  " + pad("OBJECT", object) + "  " + pad("WANTED", wanted) + "  LIVE\n";
+    for (const auto* o : shown)
+      out += std::string(o->ok ? "  " : "! ") + pad(o->kind, kind) + "  " + pad(o->object, object) + "  " +
+             pad(o->wanted, wanted) + "  " + o->live + "\n";
+  }
+  size_t hidden = objects.size() - shown.size();
+  if (hidden) out += std::to_string(hidden) + " object(s) as wanted" + (shown.empty() ? "" : " not listed") + " (-v lists every object)\n";
+  return out;
+}
+
+nlohmann::json status_json(const std::vector<topology::ObjectStatus>& objects) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& o : objects)
+    out.push_back({{"kind", o.kind}, {"object", o.object}, {"wanted", o.wanted}, {"live", o.live}, {"ok", o.ok}});
+  return out;
 }
 
 nlohmann::json diagnostics_json(const std::vector<topology::Diagnostic>& diagnostics) {

@@ -8,6 +8,7 @@
 
 #include "nswire/error.h"
 #include "nswire/netns/namespace.h"
+#include "nswire/topology/status.h"
 
 namespace nswire::topology {
 
@@ -443,19 +444,6 @@ class Planner {
     }
   }
 
-  static bool same_route(const netlink::Route& want, const std::string& dev, const netlink::Route& have,
-                         const ObservedNamespace& o) {
-    if (want.destination.family != have.destination.family || want.destination.length != have.destination.length)
-      return false;
-    if (want.destination.network().bytes != have.destination.network().bytes) return false;
-    if (want.gateway != have.gateway) return false;
-    if (!dev.empty()) {
-      const auto* l = o.link(have.oif);
-      if (!l || l->name != dev) return false;
-    }
-    return true;
-  }
-
   // A route through a link this plan deletes (or deletes and makes anew) is gone with it: the
   // kernel drops a device's routes when the device goes.
   bool route_goes(const std::string& node, const netlink::Route& h, const ObservedNamespace& o) const {
@@ -468,7 +456,7 @@ class Planner {
       const auto& r = n.routes[i];
       const auto& dev = n.route_dev[i];
       bool present = !fresh_ns && std::any_of(o.routes.begin(), o.routes.end(), [&](const netlink::Route& h) {
-        return same_route(r, dev, h, o) && !route_goes(n.node, h, o);
+        return route_matches(r, dev, h, o) && !route_goes(n.node, h, o);
       });
       if (present) continue;
       c.add_routes.push_back({r, dev});
@@ -479,7 +467,7 @@ class Planner {
     for (const auto& h : o.routes) {
       if (h.protocol != RTPROT_BOOT || route_goes(n.node, h, o)) continue;
       bool wanted = false;
-      for (size_t i = 0; i < n.routes.size(); ++i) wanted |= same_route(n.routes[i], n.route_dev[i], h, o);
+      for (size_t i = 0; i < n.routes.size(); ++i) wanted |= route_matches(n.routes[i], n.route_dev[i], h, o);
       if (wanted) continue;
       c.delete_routes.push_back({h, ""});
       add(Action::Op::remove, "route", describe(h) + " in " + n.node, "no longer in the lab");

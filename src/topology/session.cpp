@@ -43,6 +43,12 @@ Plan Session::plan() {
   return plan_up(desired_, observe(desired_, record, *backends_));
 }
 
+Session::Status Session::status() {
+  auto record = load_record(lab_.name);
+  auto observed = observe(desired_, record, *backends_);
+  return {object_status(desired_, observed), plan_up(desired_, observed)};
+}
+
 Plan Session::up() {
   LabLock lock(lab_.name, options_.wait_for_lock);
   auto before = load_record(lab_.name);

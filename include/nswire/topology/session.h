@@ -14,6 +14,7 @@
 #include "nswire/topology/desired.h"
 #include "nswire/topology/model.h"
 #include "nswire/topology/plan.h"
+#include "nswire/topology/status.h"
 
 namespace nswire::topology {
 
@@ -36,6 +37,13 @@ class Session {
 
   // What `up` would do; changes nothing.
   Plan plan();
+  // One look at the system: every wanted object with its live state, and the drift (what
+  // `up` would do). Changes nothing.
+  struct Status {
+    std::vector<ObjectStatus> objects;
+    Plan drift;
+  };
+  Status status();
   // Makes the system match the file; returns what it did. On failure, rolls back and throws.
   Plan up();
   // Removes everything the lab owns; idempotent. Needs only the lab's name.
