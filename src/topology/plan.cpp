@@ -359,7 +359,9 @@ class Planner {
         bool change = !l || !l->up;
         if (e->mtu && (!l || l->mtu != *e->mtu)) lc.mtu = e->mtu, change = true;
         if (e->mac && (!l || l->mac != *e->mac)) lc.mac = e->mac, change = true;
-        if (mark && (!l || l->alias != alias)) lc.alias = alias, change = true;
+        // The applier marks a host end it creates in the same batch as the veth: not again here.
+        bool marked_at_creation = fresh && e->ns.empty();
+        if (mark && !marked_at_creation && (!l || l->alias != alias)) lc.alias = alias, change = true;
         if (d.software_checksums) {
           auto it = o.tx_checksum.find(e->ifname);
           if (!l || it == o.tx_checksum.end() || it->second) lc.tx_checksum_off = true, change = true;

@@ -113,6 +113,11 @@ TEST_P(Cli, UpIsIdempotentAppliesOnlyEditsAndDownLeavesNothing) {
   auto routes = ip_json("blue", {"route", "show", "default"});
   ASSERT_EQ(routes.size(), 1u);
   EXPECT_EQ(routes[0]["gateway"], "10.0.2.1");
+  // Host ends carry the lab's mark and say where they come from.
+  std::vector<std::string> aliases;
+  for (const auto& l : ip_json("", {"-d", "link", "show", "type", "veth"})) aliases.push_back(l.value("ifalias", ""));
+  std::sort(aliases.begin(), aliases.end());
+  EXPECT_EQ(aliases, (std::vector<std::string>{"nswire:cli1 node blue interface eth0", "nswire:cli1 node red interface eth0"}));
   EXPECT_EQ(run({"ip", "netns", "exec", "blue", "cat", "/etc/resolv.conf"}).out,
             "# written by nswire\nsearch lab.test\nnameserver 10.0.2.1\n");
   if (backend() == "ovs") {
