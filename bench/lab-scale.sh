@@ -2,7 +2,11 @@
 # Benchmark (issues 2 and 5): `nswire up` / re-up of the in-sync lab / `down` of a lab of N nodes
 # on one bridge (each node: a namespace, a veth into the bridge, an address, lo and eth0 up, a
 # default route via the bridge's address), in the same run against
-#   script: the same lab built the seeds' way, one iproute2/ovs-vsctl process per step;
+#   script: the same lab built the seeds' way (../shared/seeds): one iproute2/ovs-vsctl process
+#           per step, the veth's peer made in the host, moved into the node and renamed there,
+#           and every step inside a node run through `ip netns exec NODE ip ...`;
+#   quick:  the same steps written as tightly as one process per step allows (no seed does
+#           this): `ip -n NODE` instead of `ip netns exec`, the peer made in its namespace;
 #   floor:  the same kernel work with as few processes as the tools allow: one `ip -batch` for
 #           the host side (+ one ovs-vsctl transaction with every add-port, on OVS) and one
 #           `ip -n NODE -batch` per node, since a batch cannot switch namespaces.
@@ -41,7 +45,30 @@ make_lab() {  # N BACKEND -> file
   echo "$f"
 }
 
-script_up() {  # N BACKEND: the seeds' way, one process per step
+script_up() {  # N BACKEND: the seeds' way (../shared/seeds), one process per step
+  local n=$1 backend=$2
+  if [[ $backend == ovs ]]; then
+    ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev
+  else
+    ip link add br0 type bridge
+  fi
+  ip link set br0 up
+  ip addr add 10.128.0.1/16 dev br0
+  for ((i = 1; i <= n; i++)); do
+    ip netns add n$i
+    ip link add h$i type veth peer name p$i
+    ip link set p$i netns n$i
+    ip netns exec n$i ip link set dev p$i name eth0
+    if [[ $backend == ovs ]]; then ovs-vsctl add-port br0 h$i; else ip link set h$i master br0; fi
+    ip link set h$i up
+    ip netns exec n$i ip link set lo up
+    ip netns exec n$i ip link set eth0 up
+    ip netns exec n$i ip addr add "$(addr $i)/16" dev eth0
+    ip netns exec n$i ip route add default via 10.128.0.1
+  done
+}
+
+quick_script_up() {  # N BACKEND: one process per step, but `ip -n` and the peer made in its namespace
   local n=$1 backend=$2
   if [[ $backend == ovs ]]; then
     ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev
@@ -119,9 +146,10 @@ if [[ $which != linux && -S /var/run/openvswitch/db.sock ]]; then
   ovs-vsctl add-br nsw-warm -- set bridge nsw-warm datapath_type=netdev && ovs-vsctl del-br nsw-warm
 fi
 bench_baseline
-printf '%-7s %4s | %7s %7s %7s %6s | %8s %8s | %7s %7s %9s | %9s %9s %9s %9s\n' \
-  backend N up re-up down RSS-MiB script-up script-dn floor-up floor-dn host-batch script/up up/floor script/dn dn/floor
-printf '%s\n' "$(printf -- '-%.0s' {1..130})"
+printf '%-7s %4s | %7s %7s %7s %6s | %8s %8s %8s | %7s %7s %9s | %9s %9s %9s %9s %9s\n' \
+  backend N up re-up down RSS-MiB script-up quick-up script-dn floor-up floor-dn host-batch \
+  script/up quick/up up/floor script/dn dn/floor
+printf '%s\n' "$(printf -- '-%.0s' {1..150})"
 for backend in linux ovs; do
   [[ $which == both || $which == "$backend" ]] || continue
   for n in "${sizes[@]}"; do
@@ -135,17 +163,20 @@ for backend in linux ovs; do
     s0=$(now); script_up "$n" "$backend" >/dev/null; s1=$(now)
     s2=$(now); script_down "$n" "$backend" >/dev/null; wait_clean; s3=$(now)
     ovs_clean
+    q0=$(now); quick_script_up "$n" "$backend" >/dev/null; q1=$(now)
+    script_down "$n" "$backend" >/dev/null; wait_clean
+    ovs_clean
     f0=$(now); floor_up "$n" "$backend" >/dev/null; f1=$(now)
     f2=$(now); floor_down "$n" "$backend" >/dev/null; wait_clean; f3=$(now)
     ovs_clean
     up=$(secs "$t0" "$t1") reup=$(secs "$t2" "$t3") dn=$(secs "$t4" "$t5")
-    sup=$(secs "$s0" "$s1") sdn=$(secs "$s2" "$s3") fup=$(secs "$f0" "$f1") fdn=$(secs "$f2" "$f3")
+    qup=$(secs "$q0" "$q1") sup=$(secs "$s0" "$s1") sdn=$(secs "$s2" "$s3") fup=$(secs "$f0" "$f1") fdn=$(secs "$f2" "$f3")
     rss=$(sort -n "$work/rss" | tail -n 1); rss=$(awk -v k="${rss:-0}" 'BEGIN { if (k > 0) printf "%.1f", k / 1024; else print "-" }')
     fhost=$(secs "$f0" "$(cat "$work/host-batch-done")")
-    printf '%-7s %4d | %7s %7s %7s %6s | %8s %8s | %7s %7s %9s | %9s %9s %9s %9s\n' "$backend" "$n" \
-      "$up" "$reup" "$dn" "$rss" "$sup" "$sdn" "$fup" "$fdn" "$fhost" \
-      "$(ratio "$sup" "$up")" "$(ratio "$up" "$fup")" "$(ratio "$sdn" "$dn")" "$(ratio "$dn" "$fdn")"
+    printf '%-7s %4d | %7s %7s %7s %6s | %8s %8s %8s | %7s %7s %9s | %9s %9s %9s %9s %9s\n' "$backend" "$n" \
+      "$up" "$reup" "$dn" "$rss" "$sup" "$qup" "$sdn" "$fup" "$fdn" "$fhost" \
+      "$(ratio "$sup" "$up")" "$(ratio "$qup" "$up")" "$(ratio "$up" "$fup")" "$(ratio "$sdn" "$dn")" "$(ratio "$dn" "$fdn")"
   done
 done
-echo "times in seconds; script/up = how many times faster nswire up is than the script;"
+echo "times in seconds; script/up = how many times faster nswire up is than the seeds' script (quick/up: the quick one);"
 echo "up/floor = nswire up divided by the floor (target <= 1.5x); re-up = up of the lab already in sync"

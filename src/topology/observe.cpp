@@ -4,6 +4,7 @@
 #include "observe.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -32,8 +33,15 @@ void read_here(ObservedNamespace& o, const std::map<std::string, std::string>& s
   auto socket = netlink::Socket::open();
   o.exists = true;
   o.links = netlink::dump_links(socket);
-  o.addresses = netlink::dump_addresses(socket);
-  o.routes = netlink::dump_routes(socket);
+  // One dump per family, not AF_UNSPEC: the kernel serves these without RTNL (since 6.9), so
+  // they do not queue behind its own work, which right after a big `up` (IPv6 DAD on every new
+  // link) holds RTNL often; an AF_UNSPEC dump always takes it.
+  for (int family : {AF_INET, AF_INET6}) {
+    auto addresses = netlink::dump_addresses(socket, family);
+    o.addresses.insert(o.addresses.end(), addresses.begin(), addresses.end());
+    auto routes = netlink::dump_routes(socket, family);
+    o.routes.insert(o.routes.end(), routes.begin(), routes.end());
+  }
   for (const auto& [key, value] : sysctls) o.sysctls[key] = read_sysctl_here(key);
   if (!checksums) return;
   for (const auto& l : o.links)
