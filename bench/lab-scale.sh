@@ -13,7 +13,8 @@
 # host-batch: the floor's first part alone (one `ip -batch`: namespaces, veths, master), the
 # ~1.2 ms/node of issue 2; the rest of the floor is N `ip -n` processes.
 # "down" is timed until every link and namespace is gone (a deleted namespace's veths vanish
-# asynchronously in the kernel). Peak RSS is the largest of nswire's up / re-up / down (GNU time).
+# asynchronously in the kernel); re-up and every down start after SETTLE seconds (default 2).
+# Peak RSS is the largest of nswire's up / re-up / down (GNU time).
 #
 #   bench/lab-scale.sh NSWIRE_BIN [linux|ovs|both] [N ...]       (default: both, 10 100 500)
 # Run it inside tests/harness/sandbox with NSWIRE_SANDBOX_OVS=1 for ovs (bench/run.sh does).
@@ -145,6 +146,10 @@ run_nswire() {
 if [[ $which != linux && -S /var/run/openvswitch/db.sock ]]; then
   ovs-vsctl add-br nsw-warm -- set bridge nsw-warm datapath_type=netdev && ovs-vsctl del-br nsw-warm
 fi
+# After an up the kernel keeps working for a moment (IPv6 DAD and router solicitations on every
+# new link, under RTNL), more so the bigger the lab. Every re-up and down starts after the same
+# pause (SETTLE seconds, default 2), so none of them pays for that work and the others not.
+settle() { sleep "${SETTLE:-2}"; }
 bench_baseline
 printf '%-7s %4s | %7s %7s %7s %6s | %8s %8s %8s | %7s %7s %9s | %9s %9s %9s %9s %9s\n' \
   backend N up re-up down RSS-MiB script-up quick-up script-dn floor-up floor-dn host-batch \
@@ -156,17 +161,21 @@ for backend in linux ovs; do
     lab=$(make_lab "$n" "$backend")
     : >"$work/rss"
     t0=$(now); run_nswire up "$lab"; t1=$(now)
+    settle
     t2=$(now); run_nswire up "$lab"; t3=$(now)
     grep -q ' 0 change' "$work/out" || { echo "bench: re-up of the in-sync lab changed something:" >&2; cat "$work/out" >&2; }
+    settle
     t4=$(now); run_nswire down "$lab"; wait_clean; t5=$(now)
     ovs_clean
     s0=$(now); script_up "$n" "$backend" >/dev/null; s1=$(now)
+    settle
     s2=$(now); script_down "$n" "$backend" >/dev/null; wait_clean; s3=$(now)
     ovs_clean
     q0=$(now); quick_script_up "$n" "$backend" >/dev/null; q1=$(now)
     script_down "$n" "$backend" >/dev/null; wait_clean
     ovs_clean
     f0=$(now); floor_up "$n" "$backend" >/dev/null; f1=$(now)
+    settle
     f2=$(now); floor_down "$n" "$backend" >/dev/null; wait_clean; f3=$(now)
     ovs_clean
     up=$(secs "$t0" "$t1") reup=$(secs "$t2" "$t3") dn=$(secs "$t4" "$t5")

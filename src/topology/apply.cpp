@@ -1,6 +1,8 @@
 // The applier; see apply.h.
 #include "apply.h"
 
+#include <net/if.h>
+
 #include <atomic>
 #include <cerrno>
 #include <exception>
@@ -123,16 +125,16 @@ class Applier {
   void wait_vanishing() {
     if (plan_.vanishing_links.empty()) return;
     std::set<std::string> left(plan_.vanishing_links.begin(), plan_.vanishing_links.end());
-    auto host = netlink::Socket::open();
+    // Looked up by name (an ioctl, no RTNL), not by dumping every link: a dump per poll would
+    // queue behind the very teardown it waits for. While the first one left is still there,
+    // the others most likely are too: one lookup per poll.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (!left.empty() && std::chrono::steady_clock::now() < deadline) {
-      std::set<std::string> present;
-      for (const auto& l : netlink::dump_links(host))
-        if (left.count(l.name)) present.insert(l.name);
-      left.swap(present);
-      if (!left.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      for (auto it = left.begin(); it != left.end() && if_nametoindex(it->c_str()) == 0;) it = left.erase(it);
+      if (!left.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     if (left.empty()) return;
+    auto host = netlink::Socket::open();
     netlink::Batch b;
     for (const auto& n : left) netlink::delete_link(b, n);
     auto outcomes = host.send(b);
