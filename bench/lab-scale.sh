@@ -46,8 +46,8 @@ make_lab() {  # N BACKEND -> file
   echo "$f"
 }
 
-script_up() {  # N BACKEND: the seeds' way (../shared/seeds), one process per step
-  local n=$1 backend=$2
+script_bridge() {  # BACKEND: br0 with its address, one process per step
+  local backend=$1
   if [[ $backend == ovs ]]; then
     ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev
   else
@@ -55,6 +55,11 @@ script_up() {  # N BACKEND: the seeds' way (../shared/seeds), one process per st
   fi
   ip link set br0 up
   ip addr add 10.128.0.1/16 dev br0
+}
+
+script_up() {  # N BACKEND: the seeds' way (../shared/seeds), one process per step
+  local n=$1 backend=$2
+  script_bridge "$backend"
   for ((i = 1; i <= n; i++)); do
     ip netns add n$i
     ip link add h$i type veth peer name p$i
@@ -71,13 +76,7 @@ script_up() {  # N BACKEND: the seeds' way (../shared/seeds), one process per st
 
 quick_script_up() {  # N BACKEND: one process per step, but `ip -n` and the peer made in its namespace
   local n=$1 backend=$2
-  if [[ $backend == ovs ]]; then
-    ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev
-  else
-    ip link add br0 type bridge
-  fi
-  ip link set br0 up
-  ip addr add 10.128.0.1/16 dev br0
+  script_bridge "$backend"
   for ((i = 1; i <= n; i++)); do
     ip netns add n$i
     ip link add h$i type veth peer name eth0 netns n$i
