@@ -134,7 +134,8 @@ TEST(Status, ABridgeOnTheOtherBackendSaysSo) {
   ovs.erase(std::remove_if(ovs.begin(), ovs.end(), [](const auto& b) { return b.name == "br1"; }), ovs.end());
   br1.ports.clear();
   o.bridges["linux"].push_back(br1);
-  const auto* row = find(object_status(d, o), "bridge", "br1");
+  auto rows = object_status(d, o);
+  const auto* row = find(rows, "bridge", "br1");
   ASSERT_TRUE(row);
   EXPECT_FALSE(row->ok);
   EXPECT_EQ(row->live, "on linux");
