@@ -80,7 +80,17 @@ pid_t read_pid(const std::string& file) {
   return pid > 0 ? static_cast<pid_t>(pid) : 0;
 }
 
-bool alive(pid_t pid) { return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM); }
+// A daemon that exited but whose parent has not reaped it yet (a zombie) still answers kill(0):
+// its state in /proc/PID/stat is 'Z', and it counts as gone. (In a sandbox whose first process
+// does not reap orphans, waiting for a zombie to vanish took the whole 2 s timeout per daemon.)
+bool alive(pid_t pid) {
+  if (pid <= 0 || (kill(pid, 0) != 0 && errno != EPERM)) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  auto close = line.rfind(')');  // the command name may hold spaces and parentheses
+  return close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'Z';
+}
 
 }  // namespace
 
