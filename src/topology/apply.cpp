@@ -183,7 +183,7 @@ class Applier {
       create(1, 2);
       helper.join();
     } else {
-      for (size_t i = 1; i < wanted.size() && !stop.load(); ++i) create(i, wanted.size());
+      create(1, 1);
     }
     for (size_t i = 0; i < wanted.size(); ++i) {
       if (!made[i]) continue;
