@@ -22,6 +22,7 @@
 #include "nswire/netlink/routes.h"
 #include "nswire/netns/namespace.h"
 #include "nswire/netns/sysctl.h"
+#include "names.h"
 #include "observe.h"
 
 namespace nswire::topology {
@@ -362,10 +363,6 @@ class Applier {
   std::string attach_of(const std::string& node) const {
     const auto* d = desired_.find_namespace(node);
     return d ? d->attach_path : "";
-  }
-
-  static std::string where(const std::string& node, const std::string& ifname) {
-    return node.empty() ? ifname : node + ":" + ifname;
   }
 
   const Desired& desired_;

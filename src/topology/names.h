@@ -1,5 +1,6 @@
 // Name rules shared by the validator and the planner: what the kernel, iproute2 and our
 // ownership marks accept. Each returns "" for a good name, else the problem in a few words.
+// And the one way messages name an interface (where).
 #pragma once
 
 #include <string>
@@ -15,5 +16,10 @@ std::string namespace_name_problem(std::string_view name);
 std::string sysctl_key_problem(std::string_view key);
 // "aa:bb:cc:dd:ee:ff", unicast.
 std::string mac_problem(std::string_view mac);
+
+// How plans, errors and status name an interface: "blue:eth0" in a node, "eth0" in the host.
+inline std::string where(const std::string& node, const std::string& ifname) {
+  return node.empty() ? ifname : node + ":" + ifname;
+}
 
 }  // namespace nswire::topology

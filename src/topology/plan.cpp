@@ -9,6 +9,7 @@
 #include "nswire/error.h"
 #include "nswire/netns/namespace.h"
 #include "nswire/topology/status.h"
+#include "names.h"
 
 namespace nswire::topology {
 
@@ -37,10 +38,6 @@ namespace {
 
 using backend::ObservedBridge;
 using backend::ObservedPort;
-
-std::string where(const std::string& ns, const std::string& ifname) {
-  return ns.empty() ? ifname : ns + ":" + ifname;
-}
 
 std::string lab_of_alias(const std::string& alias) { return backend::lab_of_linux_mark(alias); }
 

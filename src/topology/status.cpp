@@ -5,12 +5,12 @@
 
 #include <algorithm>
 
+#include "names.h"
 #include "nswire/backend/bridge_backend.h"
 
 namespace nswire::topology {
 namespace {
 
-std::string where(const std::string& ns, const std::string& ifname) { return ns.empty() ? ifname : ns + ":" + ifname; }
 std::string in(const std::string& ns) { return ns.empty() ? "host" : ns; }
 
 class Viewer {
