@@ -26,22 +26,6 @@ std::string hex4(uint32_t h) {
   return buf;
 }
 
-netlink::IpPrefix to_prefix(const Cidr& c) {
-  netlink::IpPrefix p;
-  p.family = c.family;
-  p.bytes = c.bytes;
-  p.length = c.prefix;
-  return p;
-}
-
-netlink::IpPrefix to_prefix(const IpAddress& a) {
-  netlink::IpPrefix p;
-  p.family = a.family;
-  p.bytes = a.bytes;
-  p.length = a.width();
-  return p;
-}
-
 std::optional<uint32_t> to_mtu(const std::optional<int>& m) {
   return m ? std::optional<uint32_t>(static_cast<uint32_t>(*m)) : std::nullopt;
 }
@@ -91,7 +75,7 @@ Desired flatten(const Lab& lab) {
     throw Error("internal: namespace of node \"" + node + "\" not flattened");
   };
   for (const auto& b : lab.bridges)
-    for (const auto& a : b.addresses) ns_of(kHost).addresses[b.name].push_back(to_prefix(a));
+    for (const auto& a : b.addresses) ns_of(kHost).addresses[b.name].push_back(a);
 
   std::set<std::string> used_names;  // host-namespace names, to keep generated ones unique
   for (const auto& b : lab.bridges) used_names.insert(b.name);
@@ -115,8 +99,8 @@ Desired flatten(const Lab& lab) {
       ns.attach_path = node.attach.path;
     }
     for (const auto& r : node.routes) {
-      netlink::Route route{.destination = to_prefix(r.to)};
-      if (r.via) route.gateway = to_prefix(*r.via);
+      netlink::Route route{.destination = r.to};
+      if (r.via) route.gateway = IpPrefix::host(*r.via);
       ns.routes.push_back(route);
       ns.route_dev.push_back(r.dev.value_or(""));
     }
@@ -133,7 +117,7 @@ Desired flatten(const Lab& lab) {
       if (i.vlan && !(backend_of[i.bridge] == "linux" && *i.vlan == 1)) host_end.vlan = static_cast<uint16_t>(*i.vlan);
       VethEnd node_end{.ns = node.name, .ifname = i.name, .mtu = to_mtu(i.mtu), .mac = lower_mac(i.mac)};
       d.veths.push_back({host_end, node_end, "node " + node.name + " interface " + i.name});
-      for (const auto& a : i.addresses) ns_of(node.name).addresses[i.name].push_back(to_prefix(a));
+      for (const auto& a : i.addresses) ns_of(node.name).addresses[i.name].push_back(a);
     }
   }
 
@@ -169,7 +153,7 @@ Desired flatten(const Lab& lab) {
         end.ns = e.kind == EndpointKind::host ? kHost : e.node;
         end.ifname = e.ifname;
       }
-      for (const auto& a : l.addresses[k]) ns_of(end.ns).addresses[end.ifname].push_back(to_prefix(a));
+      for (const auto& a : l.addresses[k]) ns_of(end.ns).addresses[end.ifname].push_back(a);
     }
     d.veths.push_back({ends[0], ends[1], "link " + e0.text + " <-> " + e1.text});
   }

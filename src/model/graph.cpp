@@ -22,13 +22,13 @@ struct Edge {
   bool patch = false;                // bridge-to-bridge
 };
 
-std::string addresses_text(const std::vector<Cidr>& addresses) {
+std::string addresses_text(const std::vector<IpPrefix>& addresses) {
   std::string out;
   for (const auto& a : addresses) out += (out.empty() ? "" : " ") + a.to_string();
   return out;
 }
 
-std::string end_label(const std::string& ifname, const std::vector<Cidr>& addresses,
+std::string end_label(const std::string& ifname, const std::vector<IpPrefix>& addresses,
                       const std::optional<int>& vlan = std::nullopt) {
   std::string out = ifname;
   if (!addresses.empty()) out += " " + addresses_text(addresses);

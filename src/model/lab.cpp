@@ -46,7 +46,7 @@ const Interface* find_interface(const Node& node, std::string_view name) {
   return nullptr;
 }
 
-std::optional<Cidr> first_address(const Lab& lab, const Node& node) {
+std::optional<IpPrefix> first_address(const Lab& lab, const Node& node) {
   for (const auto& i : node.interfaces) {
     if (!i.addresses.empty()) return i.addresses.front();
   }

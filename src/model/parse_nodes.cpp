@@ -148,8 +148,8 @@ std::optional<Route> Parser::parse_route(const std::string& node_ctx, const YAML
   }
   if (!to) return std::nullopt;
   if (*to == "default") {
-    r.to = Cidr::any(r.via ? r.via->family : AF_INET);
-  } else if (auto c = Cidr::parse(*to)) {
+    r.to = IpPrefix::any(r.via ? r.via->family : AF_INET);
+  } else if (auto c = IpPrefix::parse(*to)) {
     r.to = *c;
   } else {
     error(loc(to_node), join(ctx, "bad destination " + quote(*to) + " (expected \"default\" or ADDRESS/PREFIX)"));

@@ -66,14 +66,14 @@ std::vector<std::string> Parser::strings(const YAML::Node& n, const std::string&
   return out;
 }
 
-std::vector<Cidr> Parser::cidrs(const YAML::Node& n, const std::string& ctx, std::string_view key) {
-  std::vector<Cidr> out;
+std::vector<IpPrefix> Parser::cidrs(const YAML::Node& n, const std::string& ctx, std::string_view key) {
+  std::vector<IpPrefix> out;
   if (!is_list(n, ctx, key)) return out;
   for (const auto& item : n) {
     tick();
     auto s = scalar(item, ctx, "address");
     if (!s) continue;
-    if (auto c = Cidr::parse(*s)) {
+    if (auto c = IpPrefix::parse(*s)) {
       out.push_back(*c);
     } else {
       error(loc(item), join(ctx, "bad address " + quote(*s) +

@@ -98,7 +98,7 @@ class Parser {
   std::optional<int> integer(const YAML::Node& n, const std::string& ctx, std::string_view key);
   std::optional<bool> boolean(const YAML::Node& n, const std::string& ctx, std::string_view key);
   std::vector<std::string> strings(const YAML::Node& n, const std::string& ctx, std::string_view key);
-  std::vector<Cidr> cidrs(const YAML::Node& n, const std::string& ctx, std::string_view key);
+  std::vector<IpPrefix> cidrs(const YAML::Node& n, const std::string& ctx, std::string_view key);
   std::optional<Backend> backend(const YAML::Node& n, const std::string& ctx);
 
   // Walks a map's entries. With `allowed` non-empty, other keys are reported as unknown;

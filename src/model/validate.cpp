@@ -220,7 +220,7 @@ void Validator::check_interface(const Node& n, const Interface& i, const std::st
   }
 }
 
-void Validator::claim_address(const Cidr& c, const std::string& owner, const Location& where,
+void Validator::claim_address(const IpPrefix& c, const std::string& owner, const Location& where,
                               const std::string& ctx) {
   auto [it, fresh] = addresses_.emplace(std::pair{c.family, c.bytes}, Owner{owner, where});
   if (fresh) return;
@@ -271,8 +271,8 @@ void Validator::check_routes() {
           error(r.loc, ctx, "dev " + quoted(*r.dev) + " is not an interface of the node");
         }
       }
-      Cidr net = r.to.network();
-      if (!seen.emplace(net.family, net.bytes, net.prefix).second) {
+      IpPrefix net = r.to.network();
+      if (!seen.emplace(net.family, net.bytes, net.length).second) {
         error(r.loc, ctx, "a route to " + net.to_string() + " is given twice");
       }
       // An IPv6 link-local gateway (fe80::/10, usually with dev) is on-link by definition.
@@ -281,7 +281,7 @@ void Validator::check_routes() {
       if (r.via && !link_local) {
         const auto& subnets = node_subnets_[n.name];
         bool reachable = std::any_of(subnets.begin(), subnets.end(),
-                                     [&](const Cidr& c) { return c.contains(*r.via); });
+                                     [&](const IpPrefix& c) { return c.contains(*r.via); });
         if (!reachable) {
           warning(r.loc, ctx, "gateway " + r.via->text +
                                   " is outside every subnet of the node's addresses");

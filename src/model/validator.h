@@ -23,7 +23,7 @@ class Validator {
     Location loc;
   };
   // Addresses of one node (interfaces and link ends), for the gateway check.
-  using Subnets = std::vector<Cidr>;
+  using Subnets = std::vector<IpPrefix>;
 
   // Findings past kMaxDiagnostics are dropped (one note says so): a pathological lab must not
   // turn into megabytes of messages.
@@ -44,7 +44,7 @@ class Validator {
   void check_tests();
   void check_test_target(const ConnectivityTest& test, const std::string& ctx, const std::string& node_name,
                          const char* role);
-  void claim_address(const Cidr& c, const std::string& owner, const Location& where,
+  void claim_address(const IpPrefix& c, const std::string& owner, const Location& where,
                      const std::string& ctx);
   bool exists(const std::string& path) const;
   // The nearest of `names` to a misspelt `word`, or "" (also once the findings are full).

@@ -306,7 +306,7 @@ class Applier {
       }
       auto outcomes = s.send(b);
       // Journal what took, so a failure anywhere (here included) is undone.
-      std::vector<std::pair<int, std::pair<std::string, netlink::IpPrefix>>> added_addresses;
+      std::vector<std::pair<int, std::pair<std::string, IpPrefix>>> added_addresses;
       for (size_t i = 0; i < c.add_addresses.size(); ++i)
         if (!outcomes[first_add + i].error) added_addresses.push_back({idx(c.add_addresses[i].first), c.add_addresses[i]});
       std::vector<netlink::Route> added_routes;

@@ -415,7 +415,7 @@ class Planner {
   void plan_addresses(const DesiredNamespace& n, const ObservedNamespace& o, NamespaceChanges& c) {
     for (const auto& [ifname, wanted] : n.addresses) {
       const auto* l = created_.count({n.node, ifname}) ? nullptr : o.link(ifname);
-      std::vector<netlink::IpPrefix> have;
+      std::vector<IpPrefix> have;
       if (l)
         for (const auto& a : o.addresses)
           if (a.index == l->index && a.scope == RT_SCOPE_UNIVERSE) have.push_back(a.prefix);

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "nswire/netlink/ip.h"
+#include "nswire/ip.h"
 #include "nswire/netlink/routes.h"
 #include "nswire/model/lab.h"
 
@@ -59,7 +59,7 @@ struct DesiredNamespace {
   std::string node;               // kHost for the host namespace
   bool attached = false;          // entered, never created or deleted
   std::string attach_path;        // /proc/PID/ns/net or a netns file
-  std::map<std::string, std::vector<netlink::IpPrefix>> addresses;  // ifname -> addresses
+  std::map<std::string, std::vector<IpPrefix>> addresses;  // ifname -> addresses
   std::vector<netlink::Route> routes;                                // oif unresolved (see route_dev)
   std::vector<std::string> route_dev;                               // per route: device name or ""
   std::map<std::string, std::string> sysctls;

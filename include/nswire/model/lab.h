@@ -13,9 +13,13 @@
 #include <string_view>
 #include <vector>
 
-#include "nswire/model/cidr.h"
+#include "nswire/ip.h"
 
 namespace nswire::model {
+
+// The one IP value type (nswire/ip.h), by its short name here too.
+using nswire::IpAddress;
+using nswire::IpPrefix;
 
 // Where an object was written: file name, 1-based line and column (0 when unknown).
 struct Location {
@@ -43,7 +47,7 @@ struct OvsSettings {
 struct Bridge {
   std::string name{};
   std::optional<Backend> backend{};    // unset: the lab's default backend
-  std::vector<Cidr> addresses{};
+  std::vector<IpPrefix> addresses{};
   bool stp = false;
   std::optional<int> mtu{};
   Location loc{};
@@ -69,7 +73,7 @@ struct Attach {
 struct Interface {
   std::string name{};
   std::string bridge{};
-  std::vector<Cidr> addresses{};
+  std::vector<IpPrefix> addresses{};
   std::optional<int> mtu{};
   std::optional<int> vlan{};           // 1..4094: an access port on that VLAN
   std::optional<std::string> mac{};    // "aa:bb:cc:dd:ee:ff"
@@ -78,10 +82,10 @@ struct Interface {
   bool operator==(const Interface&) const = default;
 };
 
-// A route in a node's main table. `to: default` becomes Cidr::any(family), the family
+// A route in a node's main table. `to: default` becomes IpPrefix::any(family), the family
 // taken from `via` (IPv4 when there is no via); its text stays "default".
 struct Route {
-  Cidr to{};
+  IpPrefix to{};
   std::optional<IpAddress> via{};
   std::optional<std::string> dev{};
   Location loc{};
@@ -133,7 +137,7 @@ enum class Patch { automatic, ovs, veth };
 // A veth pair (or OVS patch) that is not node-to-bridge.
 struct Link {
   std::array<Endpoint, 2> endpoints{};
-  std::array<std::vector<Cidr>, 2> addresses{};  // per end, in endpoint order
+  std::array<std::vector<IpPrefix>, 2> addresses{};  // per end, in endpoint order
   std::optional<int> mtu{};
   Patch patch = Patch::automatic;
   Location loc{};
@@ -186,7 +190,7 @@ const Node* find_node(const Lab& lab, std::string_view name);
 const Interface* find_interface(const Node& node, std::string_view name);
 // The address a test `to: NODE` aims at: the node's first interface address, else the first
 // address of a link end on that node; nullopt when the node has none.
-std::optional<Cidr> first_address(const Lab& lab, const Node& node);
+std::optional<IpPrefix> first_address(const Lab& lab, const Node& node);
 // The backend that serves `b`: its own, else the lab's default.
 inline Backend effective_backend(const Lab& lab, const Bridge& b) {
   return b.backend.value_or(lab.backend);

@@ -51,7 +51,7 @@ struct NamespaceChanges {
   bool lo_up = false;
   std::vector<std::string> delete_links;
   std::vector<LinkConfig> configure_links;   // set up, plus MTU/MAC/alias when given
-  std::vector<std::pair<std::string, netlink::IpPrefix>> add_addresses, delete_addresses;
+  std::vector<std::pair<std::string, IpPrefix>> add_addresses, delete_addresses;
   std::vector<RouteChange> add_routes, delete_routes;
   std::map<std::string, std::string> sysctls;
   std::optional<std::pair<std::vector<std::string>, std::vector<std::string>>> resolv_conf;  // nameservers, search

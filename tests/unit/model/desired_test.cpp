@@ -15,7 +15,7 @@ namespace fake = nswire::model::fixture;
 
 namespace {
 
-using nswire::netlink::IpPrefix;
+using nswire::IpPrefix;
 
 // Every name nswire generates or uses in the host namespace.
 std::vector<std::string> host_names(const Desired& d) {
@@ -184,7 +184,7 @@ links:
     addresses: [[], [10.0.2.7/24]]
 )");
   using Map = std::map<std::string, std::vector<IpPrefix>>;
-  auto p = [](const char* s) { return IpPrefix::parse(s); };
+  auto p = [](const char* s) { return IpPrefix::from(s); };
   ASSERT_EQ(d.namespaces.size(), 3u);
   EXPECT_EQ(d.namespaces[0].node, kHost);
   EXPECT_EQ(d.find_namespace(kHost)->addresses, (Map{{"br0", {p("10.0.2.1/24"), p("fd00::1/64")}}, {"hv0", {p("10.8.0.1/30")}}}));
@@ -217,11 +217,11 @@ nodes:
   ASSERT_EQ(n.routes.size(), 3u);
   EXPECT_EQ(n.routes[0].destination.family, AF_INET);
   EXPECT_EQ(n.routes[0].destination.length, 0);
-  EXPECT_EQ(n.routes[0].gateway, IpPrefix::parse_address("10.0.2.1"));
+  EXPECT_EQ(n.routes[0].gateway, IpPrefix::from("10.0.2.1"));
   EXPECT_EQ(n.routes[1].destination.family, AF_INET6);
   EXPECT_EQ(n.routes[1].destination.length, 0);
-  EXPECT_EQ(n.routes[1].gateway, IpPrefix::parse_address("fd00::1"));
-  EXPECT_EQ(n.routes[2].destination, IpPrefix::parse("10.9.0.0/16"));
+  EXPECT_EQ(n.routes[1].gateway, IpPrefix::from("fd00::1"));
+  EXPECT_EQ(n.routes[2].destination, IpPrefix::from("10.9.0.0/16"));
   EXPECT_EQ(n.route_dev, (std::vector<std::string>{"", "", "eth0"}));
 }
 

@@ -93,7 +93,7 @@ TEST(Parse, DesignExampleIntoTheModel) {
   EXPECT_EQ(eth0.loc.line, 10);
   EXPECT_EQ(eth0.loc.column, 7);
   ASSERT_EQ(blue.routes.size(), 1u);
-  EXPECT_EQ(blue.routes[0].to, Cidr::any(AF_INET));
+  EXPECT_EQ(blue.routes[0].to, IpPrefix::any(AF_INET));
   EXPECT_EQ(blue.routes[0].to.text, "default");
   EXPECT_EQ(blue.routes[0].via->to_string(), "10.0.2.1");
   EXPECT_FALSE(blue.routes[0].dev);
@@ -231,7 +231,7 @@ TEST(Parse, RoutesV6DefaultAndMissingTo) {
   Lab lab = parse_string("name: x\nnodes:\n  a:\n    routes:\n      - { to: default, via: 'fd00::1' }\n"
                          "      - { to: '10.1.0.0/16', dev: eth0 }\n", "lab.yaml");
   ASSERT_EQ(lab.nodes[0].routes.size(), 2u);
-  EXPECT_EQ(lab.nodes[0].routes[0].to, Cidr::any(AF_INET6));
+  EXPECT_EQ(lab.nodes[0].routes[0].to, IpPrefix::any(AF_INET6));
   EXPECT_EQ(lab.nodes[0].routes[1].dev, "eth0");
   EXPECT_EQ(first_error("name: x\nnodes:\n  a:\n    routes:\n      - { via: 10.0.0.1 }\n"),
             "lab.yaml:5:9: node \"a\": route: missing required key \"to\" (\"default\" or a prefix)");

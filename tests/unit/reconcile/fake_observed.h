@@ -108,7 +108,7 @@ inline Observed after_up(const Desired& d, Observed o = empty_system()) {
                              .peer_netnsid = v.a.ns == v.b.ns ? -1 : 0});
       ns.tx_checksum[e.ifname] = !d.software_checksums;
       // The kernel gives every veth an IPv6 link-local address; the planner must ignore it.
-      ns.addresses.push_back({.index = idx[k], .prefix = netlink::IpPrefix::parse("fe80::1/64"), .scope = RT_SCOPE_LINK});
+      ns.addresses.push_back({.index = idx[k], .prefix = IpPrefix::from("fe80::1/64"), .scope = RT_SCOPE_LINK});
       if (!e.bridge.empty()) {
         std::optional<uint16_t> vlan = e.vlan;
         // The Linux backend reports VLAN 1 (the bridge default) as no access VLAN.

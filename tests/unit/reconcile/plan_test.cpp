@@ -93,7 +93,7 @@ std::string host_end(const Desired& d, const std::string& node, const std::strin
   throw std::runtime_error("no veth for " + node + ":" + ifname);
 }
 
-nswire::netlink::IpPrefix pfx(const char* s) { return nswire::netlink::IpPrefix::parse(s); }
+nswire::IpPrefix pfx(const char* s) { return nswire::IpPrefix::from(s); }
 
 std::string error_of(const Desired& d, const Observed& o) {
   try {
@@ -260,8 +260,8 @@ TEST(PlanUp, ChangingAnAddressPlansOneAddAndOneRemove) {
   ASSERT_EQ(p.actions.size(), 2u) << dump(p);
   const auto* red = changes_in(p, "red");
   ASSERT_NE(red, nullptr);
-  EXPECT_EQ(red->add_addresses, (std::vector<std::pair<std::string, nswire::netlink::IpPrefix>>{{"eth0", pfx("10.0.2.102/24")}}));
-  EXPECT_EQ(red->delete_addresses, (std::vector<std::pair<std::string, nswire::netlink::IpPrefix>>{{"eth0", pfx("10.0.2.101/24")}}));
+  EXPECT_EQ(red->add_addresses, (std::vector<std::pair<std::string, nswire::IpPrefix>>{{"eth0", pfx("10.0.2.102/24")}}));
+  EXPECT_EQ(red->delete_addresses, (std::vector<std::pair<std::string, nswire::IpPrefix>>{{"eth0", pfx("10.0.2.101/24")}}));
 }
 
 TEST(PlanUp, MovingAnInterfaceToAnotherBridgeReattachesItsPort) {

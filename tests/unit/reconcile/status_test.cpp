@@ -116,7 +116,7 @@ TEST(Status, AnAddressChangedAndALinkDownAreTheirOwnRows) {
   auto o = fake::after_up(d);
   auto& red = o.namespaces["red"];
   for (auto& a : red.addresses)
-    if (a.prefix.to_string() == "10.0.2.101/24") a.prefix = nswire::netlink::IpPrefix::parse("10.0.2.199/24");
+    if (a.prefix.to_string() == "10.0.2.101/24") a.prefix = nswire::IpPrefix::from("10.0.2.199/24");
   for (auto& l : red.links)
     if (l.name == "eth0") l.up = false;
   auto bad = drifting(object_status(d, o));
