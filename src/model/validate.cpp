@@ -9,7 +9,8 @@
 #include <set>
 #include <tuple>
 
-#include "names.h"
+#include "nswire/netlink/rules.h"
+#include "nswire/netns/rules.h"
 #include "source.h"
 #include "nswire/model/parse.h"
 #include "suggest.h"
@@ -121,7 +122,7 @@ void Validator::check_bridges() {
   std::map<std::string, const Bridge*> seen;
   for (const auto& b : lab_.bridges) {
     std::string ctx = "bridge " + quoted(b.name);
-    if (auto p = interface_name_problem(b.name); !p.empty()) {
+    if (auto p = netlink::interface_name_problem(b.name); !p.empty()) {
       error(b.loc, "", "bridge name " + quoted(b.name) + " " + p);
     }
     if (!seen.emplace(b.name, &b).second) error(b.loc, ctx, "defined twice");
@@ -144,7 +145,7 @@ void Validator::check_nodes() {
     std::string ctx = "node " + quoted(n.name);
     if (n.name == "host") {
       error(n.loc, ctx, "\"host\" is reserved for the namespace nswire runs in; pick another name");
-    } else if (auto p = namespace_name_problem(n.name); !p.empty()) {
+    } else if (auto p = netns::namespace_name_problem(n.name); !p.empty()) {
       error(n.loc, "", "node name " + quoted(n.name) + " " + p);
     }
     if (!seen.emplace(n.name, &n).second) error(n.loc, ctx, "defined twice");
@@ -164,9 +165,12 @@ void Validator::check_nodes() {
     if (n.dns.nameservers.size() > 3) {
       warning(n.loc, ctx, "dns: more than 3 nameservers; the resolver uses only the first 3");
     }
+    std::map<std::string, std::string> sysctl_files;  // path -> key, for one sysctl spelt two ways
     for (const auto& [key, value] : n.sysctls) {
-      if (auto p = sysctl_key_problem(key); !p.empty()) {
+      if (auto p = netns::sysctl_key_problem(key); !p.empty()) {
         error(n.loc, ctx, "sysctl " + quoted(key) + " " + p);
+      } else if (auto [it, fresh] = sysctl_files.emplace(netns::sysctl_path(key), key); !fresh) {
+        error(n.loc, ctx, "sysctl " + quoted(key) + " is " + quoted(it->second) + " spelt another way");
       }
       if (value.empty() || value.find('\n') != std::string::npos) {
         error(n.loc, ctx, "sysctl " + quoted(key) + ": bad value " + quoted(value));
@@ -197,7 +201,7 @@ void Validator::check_attach(const Node& n, const std::string& ctx) {
 void Validator::check_interface(const Node& n, const Interface& i, const std::string& node_ctx) {
   (void)n;
   std::string ctx = node_ctx + ": interface " + quoted(i.name);
-  if (auto p = interface_name_problem(i.name); !p.empty()) {
+  if (auto p = netlink::interface_name_problem(i.name); !p.empty()) {
     error(i.loc, node_ctx, "interface name " + quoted(i.name) + " " + p);
   } else if (i.name == "lo") {
     error(i.loc, node_ctx, "interface name \"lo\" is the namespace's loopback");
@@ -216,7 +220,7 @@ void Validator::check_interface(const Node& n, const Interface& i, const std::st
     error(i.loc, ctx, "vlan " + std::to_string(*i.vlan) + " out of range 1..4094");
   }
   if (i.mac) {
-    if (auto p = mac_problem(*i.mac); !p.empty()) error(i.loc, ctx, "mac " + quoted(*i.mac) + " " + p);
+    if (auto p = netlink::mac_problem(*i.mac); !p.empty()) error(i.loc, ctx, "mac " + quoted(*i.mac) + " " + p);
   }
 }
 

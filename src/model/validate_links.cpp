@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <set>
 
-#include "names.h"
+#include "nswire/netlink/rules.h"
+#include "nswire/netns/rules.h"
 #include "validator.h"
 
 namespace nswire::model {
@@ -39,7 +40,7 @@ void Validator::check_endpoint(const Link& link, int end, const std::string& ctx
       }
       [[fallthrough]];
     case EndpointKind::host:
-      if (auto p = interface_name_problem(ep.ifname); !p.empty()) {
+      if (auto p = netlink::interface_name_problem(ep.ifname); !p.empty()) {
         error(where, ctx, "interface name " + quoted(ep.ifname) + " " + p);
       } else if (ep.ifname == "lo") {
         error(where, ctx, "interface name \"lo\" is the namespace's loopback");

@@ -3,6 +3,8 @@
 // (VETH_INFO_PEER carries a whole ifinfomsg + attributes for the peer).
 #include "nswire/netlink/links.h"
 
+#include "nswire/netlink/rules.h"
+
 #include "attr.h"
 
 #include <libmnl/libmnl.h>
@@ -19,15 +21,7 @@
 namespace nswire::netlink {
 
 void validate_ifname(const std::string& name) {
-  auto bad = [&](const std::string& why) { throw nswire::Error("interface name \"" + name + "\": " + why); };
-  if (name.empty()) bad("is empty");
-  if (name.size() > 15) bad("exceeds 15 bytes");
-  if (name == "." || name == ".." || name.find("..") != std::string::npos) bad("contains \"..\"");
-  for (unsigned char c : name) {
-    if (c == '/') bad("contains '/'");
-    if (c == ':') bad("contains ':'");
-    if (c <= ' ' || c == 0x7f) bad("contains whitespace or a control character");
-  }
+  if (auto p = interface_name_problem(name); !p.empty()) throw nswire::Error("interface name \"" + name + "\": " + p);
 }
 
 Mac parse_mac(const std::string& text) {

@@ -12,17 +12,6 @@
 
 namespace nswire::netns {
 
-std::string resolv_conf_text(const std::vector<std::string>& nameservers, const std::vector<std::string>& search) {
-  std::string text = "# written by nswire\n";
-  if (!search.empty()) {
-    text += "search";
-    for (const auto& s : search) text += " " + s;
-    text += "\n";
-  }
-  for (const auto& ns : nameservers) text += "nameserver " + ns + "\n";
-  return text;
-}
-
 void write_resolv_conf(const std::string& name, const std::vector<std::string>& nameservers,
                        const std::vector<std::string>& search) {
   validate_name(name);
@@ -32,7 +21,7 @@ void write_resolv_conf(const std::string& name, const std::vector<std::string>& 
   if (ec) throw Error("create " + dir + ": " + ec.message());
   std::string text = resolv_conf_text(nameservers, search);
   // Write then rename, so a concurrent `ip netns exec` never sees half a file.
-  std::string path = dir + "/resolv.conf", tmp = path + ".nswire-tmp";
+  std::string path = resolv_conf_path(name), tmp = path + ".nswire-tmp";
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(errno_message("write", tmp, errno));
   ssize_t n = write(fd, text.data(), text.size());

@@ -47,16 +47,7 @@ void prepare_run_dir() {
 }  // namespace
 
 void validate_name(std::string_view name) {
-  auto bad = [&](const std::string& why) {
-    throw Error("namespace name \"" + std::string(name) + "\": " + why);
-  };
-  if (name.empty()) bad("is empty");
-  if (name.size() > 255) bad("exceeds 255 bytes");
-  if (name == "." || name == ".." || name.find("..") != std::string_view::npos) bad("contains \"..\"");
-  for (unsigned char c : name) {
-    if (c == '/') bad("contains '/'");
-    if (c <= ' ' || c == 0x7f) bad("contains whitespace or a control character");
-  }
+  if (auto p = namespace_name_problem(name); !p.empty()) throw Error("namespace name \"" + std::string(name) + "\": " + p);
 }
 
 Namespace::Namespace(int fd, std::string name) : fd_(fd), name_(std::move(name)) {

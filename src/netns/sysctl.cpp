@@ -9,19 +9,6 @@
 #include "nswire/error.h"
 
 namespace nswire::netns {
-namespace {
-
-std::string sysctl_path(const std::string& key) {
-  if (key.rfind("net.", 0) != 0) throw Error("sysctl \"" + key + "\": only net.* sysctls are per namespace");
-  if (key.find("..") != std::string::npos || key.find('/') != std::string::npos || key.back() == '.')
-    throw Error("sysctl \"" + key + "\": bad key");
-  std::string path = "/proc/sys/" + key;
-  for (size_t i = 10; i < path.size(); ++i)
-    if (path[i] == '.') path[i] = '/';
-  return path;
-}
-
-}  // namespace
 
 void set_sysctl(const Namespace& ns, const std::string& key, const std::string& value) {
   std::string path = sysctl_path(key);

@@ -349,7 +349,7 @@ class Applier {
       }
     }
     if (c.resolv_conf) {
-      std::string path = std::string(netns::kNetnsEtcDir) + "/" + c.node + "/resolv.conf";
+      std::string path = netns::resolv_conf_path(c.node);
       std::ifstream old(path);
       bool existed = static_cast<bool>(old);
       netns::write_resolv_conf(c.node, c.resolv_conf->first, c.resolv_conf->second);

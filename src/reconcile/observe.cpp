@@ -18,10 +18,7 @@ namespace nswire::reconcile {
 namespace {
 
 std::string read_sysctl_here(const std::string& key) {
-  std::string path = "/proc/sys/" + key;
-  for (size_t i = 10; i < path.size(); ++i)
-    if (path[i] == '.') path[i] = '/';
-  std::ifstream f(path);
+  std::ifstream f(netns::sysctl_path(key));
   std::string value;
   std::getline(f, value);
   return value;
@@ -101,7 +98,7 @@ Observed observe(const Desired& desired, const std::optional<StateRecord>& recor
       else netns::run_in(*ns, [&] { read_here(on, sysctls[node], desired.software_checksums); });
       on.nsid = netlink::namespace_id(host, ns->fd());
     }
-    on.resolv_conf = read_file(std::string(netns::kNetnsEtcDir) + "/" + node + "/resolv.conf");
+    on.resolv_conf = read_file(netns::resolv_conf_path(node));
   }
 
   // Which backends: linux always (it is only netlink), OVS when the lab uses or used it.

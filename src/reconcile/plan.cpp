@@ -7,7 +7,7 @@
 #include <set>
 
 #include "nswire/error.h"
-#include "nswire/netns/namespace.h"
+#include "nswire/netns/rules.h"
 #include "nswire/reconcile/status.h"
 
 namespace nswire::reconcile {
@@ -380,10 +380,10 @@ class Planner {
         std::string text = netns::resolv_conf_text(n.nameservers, n.search);
         if (wants && o.resolv_conf != text) {
           c.resolv_conf = {n.nameservers, n.search};
-          add(o.resolv_conf ? Action::Op::modify : Action::Op::create, "dns", "/etc/netns/" + n.node + "/resolv.conf");
-        } else if (!wants && o.resolv_conf && o.resolv_conf->rfind("# written by nswire", 0) == 0) {
+          add(o.resolv_conf ? Action::Op::modify : Action::Op::create, "dns", netns::resolv_conf_path(n.node));
+        } else if (!wants && o.resolv_conf && netns::written_by_nswire(*o.resolv_conf)) {
           c.remove_resolv_conf = true;
-          add(Action::Op::remove, "dns", "/etc/netns/" + n.node + "/resolv.conf");
+          add(Action::Op::remove, "dns", netns::resolv_conf_path(n.node));
         }
       }
       if (!c.empty()) plan_.configure.push_back(std::move(c));
@@ -405,9 +405,9 @@ class Planner {
     if (obs_.record)
       for (const auto& [node, path] : obs_.record->attached) {
         const auto& conf = ns(node).resolv_conf;
-        if (conf && conf->rfind("# written by nswire", 0) == 0) {
+        if (conf && netns::written_by_nswire(*conf)) {
           plan_.configure.push_back({.node = node, .remove_resolv_conf = true});
-          add(Action::Op::remove, "dns", "/etc/netns/" + node + "/resolv.conf");
+          add(Action::Op::remove, "dns", netns::resolv_conf_path(node));
         }
       }
   }

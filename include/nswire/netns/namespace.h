@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "nswire/netns/rules.h"
+
 namespace nswire::netns {
 
-inline constexpr const char* kNetnsRunDir = "/run/netns";
-inline constexpr const char* kNetnsEtcDir = "/etc/netns";
 
 // Throws nswire::Error unless `name` is usable as a namespace name: non-empty, at most 255 bytes,
 // no '/', no whitespace, not "." or "..", no "..".
@@ -79,9 +79,7 @@ void run_in(const Namespace& ns, const std::function<void()>& fn);
 // back. The new namespace lives on only if fn keeps a reference to it (a bind mount, an fd).
 void run_in_new(const std::function<void()>& fn);
 
-// The text write_resolv_conf writes (so a planner can tell whether it is already there).
-std::string resolv_conf_text(const std::vector<std::string>& nameservers, const std::vector<std::string>& search);
-// Writes /etc/netns/NAME/resolv.conf (what `ip netns exec` bind-mounts over /etc/resolv.conf).
+// Writes resolv_conf_path(NAME) with resolv_conf_text (rules.h), atomically.
 void write_resolv_conf(const std::string& name, const std::vector<std::string>& nameservers,
                        const std::vector<std::string>& search);
 // Removes /etc/netns/NAME and what is in it; nothing when absent.

@@ -10,8 +10,8 @@
 
 namespace nswire::netns {
 
-// "net.ipv4.ip_forward" -> /proc/sys/net/ipv4/ip_forward. Only net.* keys are per-namespace;
-// anything else throws. Key segments are validated (no "..", no '/').
+// A key in either sysctl(8) spelling -> its file, sysctl_path() of rules.h ("net.ipv4.ip_forward",
+// "net/ipv4/conf/eth0.10/forwarding"). Only net.* keys are per namespace; anything else throws.
 void set_sysctl(const Namespace& ns, const std::string& key, const std::string& value);
 std::string get_sysctl(const Namespace& ns, const std::string& key);
 

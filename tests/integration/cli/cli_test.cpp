@@ -249,6 +249,32 @@ TEST_P(Cli, ExecRunsInTheNodeWithItsResolvConf) {
   EXPECT_EQ(nsw({"down", file}).code, 0);
 }
 
+// Both sysctl(8) spellings work end to end: the slash form names interfaces with a dot in their
+// name as written, the dot form through '/' standing for that dot.
+TEST_P(Cli, SysctlsInBothSpellingsAreAppliedAndInSync) {
+  auto file = write_lab("cli-sysctl", R"(name: cli-sysctl
+bridges:
+  br0: {}
+nodes:
+  blue:
+    interfaces:
+      eth0.5: { bridge: br0, addresses: [10.0.5.1/24] }
+    sysctls:
+      net/ipv4/conf/eth0.5/forwarding: 1
+      net.ipv4.conf.eth0/5.rp_filter: 2
+      net.ipv4.ip_forward: 1
+)");
+  auto up = nsw({"up", file});
+  ASSERT_EQ(up.code, 0) << up.err;
+  auto read = [](const std::string& path) { return run({"ip", "netns", "exec", "blue", "cat", path}).out; };
+  EXPECT_EQ(read("/proc/sys/net/ipv4/conf/eth0.5/forwarding"), "1\n");
+  EXPECT_EQ(read("/proc/sys/net/ipv4/conf/eth0.5/rp_filter"), "2\n");
+  EXPECT_EQ(read("/proc/sys/net/ipv4/ip_forward"), "1\n");
+  EXPECT_EQ(nsw({"status", file}).code, 0) << "observed back under the same keys";
+  EXPECT_TRUE(nsw({"plan", file, "--json"}).j()["actions"].empty());
+  EXPECT_EQ(nsw({"down", file}).code, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Cli, ::testing::Values("linux", "ovs"), [](const auto& i) { return i.param; });
 
 TEST(CliSwap, ABridgeMovesBetweenBackendsByOneWord) {

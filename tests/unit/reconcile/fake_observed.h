@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "nswire/netns/namespace.h"
+#include "nswire/netns/rules.h"
 #include "nswire/model/desired.h"
 #include "nswire/reconcile/observed.h"
 #include "../model/fixture.h"
