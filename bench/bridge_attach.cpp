@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "nswire/backend/bridge_backend.h"
+#include "nswire/backend/registry.h"
 #include "nswire/netlink/links.h"
 
 namespace nl = nswire::netlink;
@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
       for (int i = 0; i < n; ++i) {
         // The kernel ignores IFLA_IFALIAS on creation: mark with a change, as the lab does.
         nl::add_veth(b, {.name = "pa" + std::to_string(i), .peer_name = "pb" + std::to_string(i), .up = true});
-        nl::change_link(b, {.name = "pa" + std::to_string(i), .alias = linux_mark(lab)});
+        nl::change_link(b, {.name = "pa" + std::to_string(i), .alias = link_mark(lab)});
       }
       host.execute(b);
     }

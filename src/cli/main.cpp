@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "nswire/backend/registry.h"
 #include "nswire/netns/namespace.h"
 #include "nswire/probe/report.h"
 #include "nswire/reconcile/connectivity.h"
@@ -35,7 +36,8 @@ struct Common {
 
 void add_common(CLI::App* cmd, Common& c, bool with_file = true) {
   if (with_file) cmd->add_option("FILE", c.file, "lab file (YAML)")->required();
-  cmd->add_option("--backend", c.backend, "override the file's default bridge backend")->check(CLI::IsMember({"linux", "ovs"}));
+  cmd->add_option("--backend", c.backend, "override the file's default bridge backend")
+      ->check(CLI::IsMember(nswire::backend::backend_names()));
   cmd->add_option("--ovsdb", c.ovsdb, "OVSDB server: unix:PATH or tcp:HOST:PORT");
   cmd->add_flag("--json", c.json, "machine-readable output on stdout");
   cmd->add_flag("-v,--verbose", c.verbose, "show progress");
@@ -44,7 +46,7 @@ void add_common(CLI::App* cmd, Common& c, bool with_file = true) {
 
 // Parse + validate; prints diagnostics; nullopt when the file is invalid.
 std::optional<model::Lab> load(const Common& c, bool print_warnings = true) {
-  auto checked = model::check_file(c.file);
+  auto checked = model::check_file(c.file, nswire::backend::catalog());
   if (!c.json || checked.ok())
     for (const auto& d : checked.diagnostics)
       if (d.severity == model::Severity::error || print_warnings) std::cerr << d.to_string() << "\n";
@@ -57,8 +59,7 @@ std::optional<model::Lab> load(const Common& c, bool print_warnings = true) {
 
 reconcile::Session make_session(const Common& c, model::Lab lab) {
   reconcile::SessionOptions o;
-  if (c.backend == "linux") o.backend = model::Backend::linux_bridge;
-  if (c.backend == "ovs") o.backend = model::Backend::ovs;
+  if (!c.backend.empty()) o.backend = c.backend;
   if (!c.ovsdb.empty()) o.ovsdb = c.ovsdb;
   o.wait_for_lock = !c.no_wait;
   bool tty = isatty(STDERR_FILENO);
@@ -71,7 +72,7 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 }
 
 int cmd_validate(const Common& c) {
-  auto checked = model::check_file(c.file);
+  auto checked = model::check_file(c.file, nswire::backend::catalog());
   if (c.json) {
     std::cout << json{{"valid", checked.ok()}, {"diagnostics", nswire::cli::diagnostics_json(checked.diagnostics)}}.dump(2)
               << "\n";
@@ -123,7 +124,7 @@ int cmd_up(const Common& c) {
 
 int cmd_down(const Common& c) {
   // down needs only the lab's name; a file that no longer validates can still be taken down.
-  auto checked = model::check_file(c.file);
+  auto checked = model::check_file(c.file, nswire::backend::catalog());
   if (checked.lab.name.empty() || !model::is_valid_lab_name(checked.lab.name)) {
     for (const auto& d : checked.diagnostics) std::cerr << d.to_string() << "\n";
     std::cerr << "nswire: " << c.file << ": no usable lab name\n";

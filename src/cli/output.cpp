@@ -9,7 +9,7 @@ std::string format_plan(const reconcile::Plan& plan) {
   std::string out;
   for (const auto& a : plan.actions) {
     char sign = a.op == reconcile::Action::Op::create ? '+' : a.op == reconcile::Action::Op::remove ? '-' : '~';
-    out += std::string(1, sign) + " " + reconcile::to_string(a.op) + " " + a.kind + " " + a.object;
+    out += std::string(1, sign) + " " + reconcile::to_string(a.op) + " " + reconcile::to_string(a.kind) + " " + a.object;
     if (!a.detail.empty()) out += " (" + a.detail + ")";
     out += "\n";
   }
@@ -19,7 +19,7 @@ std::string format_plan(const reconcile::Plan& plan) {
 nlohmann::json plan_json(const reconcile::Plan& plan) {
   nlohmann::json actions = nlohmann::json::array();
   for (const auto& a : plan.actions)
-    actions.push_back({{"op", reconcile::to_string(a.op)}, {"kind", a.kind}, {"object", a.object}, {"detail", a.detail}});
+    actions.push_back({{"op", reconcile::to_string(a.op)}, {"kind", reconcile::to_string(a.kind)}, {"object", a.object}, {"detail", a.detail}});
   return actions;
 }
 

@@ -57,13 +57,19 @@ const DesiredNamespace* Desired::find_namespace(const std::string& node) const {
   return nullptr;
 }
 
-Desired flatten(const Lab& lab) {
+const backend::Traits& Desired::traits(const std::string& backend) const {
+  if (const auto* b = backend::find_backend(backends, backend)) return b->traits;
+  throw Error("internal: no backend \"" + backend + "\" in the catalog");
+}
+
+Desired flatten(const Lab& lab, const backend::Catalog& backends) {
   Desired d;
   d.lab = lab.name;
-  d.ovs_datapath = to_string(lab.ovs.datapath);
+  d.backends = backends;
+  d.settings = lab.settings;
   std::map<std::string, std::string> backend_of;
   for (const auto& b : lab.bridges) {
-    std::string backend = to_string(effective_backend(lab, b));
+    const std::string& backend = effective_backend(lab, b);
     backend_of[b.name] = backend;
     d.bridges.push_back({b.name, backend, b.stp, to_mtu(b.mtu)});
   }
@@ -112,9 +118,10 @@ Desired flatten(const Lab& lab) {
     for (const auto& i : node.interfaces) {
       std::string host = unique_name([&](int salt) { return host_ifname(lab.name, node.name, i.name, salt); });
       VethEnd host_end{.ns = kHost, .ifname = host, .bridge = i.bridge, .mtu = to_mtu(i.mtu)};
-      // On a Linux bridge, access VLAN 1 is the untagged default every port has (the backend
-      // observes it as no VLAN): wanting it is wanting none.
-      if (i.vlan && !(backend_of[i.bridge] == "linux" && *i.vlan == 1)) host_end.vlan = static_cast<uint16_t>(*i.vlan);
+      // Where access VLAN 1 is the untagged default every port has (the backend observes it as
+      // no VLAN), wanting it is wanting none.
+      if (i.vlan && !(d.traits(backend_of[i.bridge]).vlan1_is_untagged && *i.vlan == 1))
+        host_end.vlan = static_cast<uint16_t>(*i.vlan);
       VethEnd node_end{.ns = node.name, .ifname = i.name, .mtu = to_mtu(i.mtu), .mac = lower_mac(i.mac)};
       d.veths.push_back({host_end, node_end, "node " + node.name + " interface " + i.name});
       for (const auto& a : i.addresses) ns_of(node.name).addresses[i.name].push_back(a);
@@ -125,9 +132,10 @@ Desired flatten(const Lab& lab) {
     const auto& e0 = l.endpoints[0];
     const auto& e1 = l.endpoints[1];
     if (e0.kind == EndpointKind::bridge && e1.kind == EndpointKind::bridge) {
-      bool both_ovs = backend_of[e0.bridge] == "ovs" && backend_of[e1.bridge] == "ovs";
-      bool native = l.patch == Patch::ovs || (l.patch == Patch::automatic && both_ovs);
-      if (native && !both_ovs) throw Error("internal: OVS patch between non-OVS bridges passed validation");
+      // Native where both bridges are on one backend that has native patches (auto), or asked.
+      bool can_native = backend_of[e0.bridge] == backend_of[e1.bridge] && d.traits(backend_of[e0.bridge]).native_patches;
+      bool native = l.patch == Patch::native || (l.patch == Patch::automatic && can_native);
+      if (native && !can_native) throw Error("internal: a native patch between bridges that cannot have one passed validation");
       std::string a = unique_name([&](int s) { return patch_ifname(lab.name, e0.bridge, e1.bridge, s); });
       std::string b = unique_name([&](int s) { return patch_ifname(lab.name, e1.bridge, e0.bridge, s); });
       if (native) {

@@ -48,7 +48,7 @@ Picture draw(const Lab& lab) {
   std::map<std::string, std::string> bridge_ids, node_ids;
   for (size_t i = 0; i < lab.bridges.size(); ++i) {
     const Bridge& b = lab.bridges[i];
-    Vertex v{"bridge" + std::to_string(i), Shape::bridge, {b.name + " (" + to_string(effective_backend(lab, b)) + ")"}};
+    Vertex v{"bridge" + std::to_string(i), Shape::bridge, {b.name + " (" + effective_backend(lab, b) + ")"}};
     for (const auto& a : b.addresses) v.lines.push_back(a.to_string());
     bridge_ids.emplace(b.name, v.id);
     p.vertices.push_back(std::move(v));

@@ -3,17 +3,6 @@
 
 namespace nswire::model {
 
-const char* to_string(Backend b) { return b == Backend::ovs ? "ovs" : "linux"; }
-
-const char* to_string(Datapath d) {
-  switch (d) {
-    case Datapath::system: return "system";
-    case Datapath::netdev: return "netdev";
-    case Datapath::automatic: break;
-  }
-  return "auto";
-}
-
 const char* to_string(Expect e) { return e == Expect::unreachable ? "unreachable" : "reachable"; }
 
 const char* to_string(Proto p) {

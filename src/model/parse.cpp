@@ -4,6 +4,7 @@
 // line:column. Cross-object rules live in validate.cpp.
 #include "nswire/model/parse.h"
 
+#include <sys/stat.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -96,8 +97,31 @@ Lab Parser::run(std::string_view text) {
   return lab;
 }
 
+void Parser::parse_settings(const backend::BackendInfo& b, const YAML::Node& v, Lab& lab) {
+  Keys keys;
+  for (const auto& s : b.traits.settings) keys.push_back(s.key);
+  entries(v, b.name, keys, [&](const std::string& k, const YAML::Node&, const YAML::Node& d) {
+    auto s = scalar(d, b.name, k);
+    if (!s) return;
+    const auto& setting = *b.traits.setting(k);
+    if (std::find(setting.values.begin(), setting.values.end(), *s) == setting.values.end()) {
+      error(loc(d), b.name + ": bad " + k + " " + quote(*s) + " (expected " + one_of(setting.values) + ")");
+      return;
+    }
+    lab.settings[b.name][k] = *s;
+  });
+}
+
 void Parser::parse_top(const YAML::Node& root, Lab& lab) {
-  entries(root, "", {"version", "name", "backend", "ovs", "bridges", "nodes", "links", "tests"},
+  // Every backend's settings, defaults first; a backend with settings has a top-level section.
+  Keys top{"version", "name", "backend", "bridges", "nodes", "links", "tests"};
+  for (const auto& b : catalog_) {
+    if (b.traits.settings.empty()) continue;
+    top.push_back(b.name);
+    for (const auto& setting : b.traits.settings) lab.settings[b.name][setting.key] = setting.default_value;
+  }
+  if (!catalog_.empty()) lab.backend = catalog_.front().name;
+  entries(root, "", top,
           [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
             if (key == "version") {
               if (auto n = integer(v, "", key)) {
@@ -111,22 +135,8 @@ void Parser::parse_top(const YAML::Node& root, Lab& lab) {
               if (auto s = scalar(v, "", key)) lab.name = *s;
             } else if (key == "backend") {
               if (auto b = backend(v, "")) lab.backend = *b;
-            } else if (key == "ovs") {
-              if (!is_map(v, "", key)) return;
-              entries(v, "ovs", {"datapath"}, [&](const std::string& k, const YAML::Node&,
-                                                  const YAML::Node& d) {
-                auto s = scalar(d, "ovs", k);
-                if (!s) return;
-                if (*s == "auto") {
-                  lab.ovs.datapath = Datapath::automatic;
-                } else if (*s == "system") {
-                  lab.ovs.datapath = Datapath::system;
-                } else if (*s == "netdev") {
-                  lab.ovs.datapath = Datapath::netdev;
-                } else {
-                  error(loc(d), "ovs: bad datapath " + quote(*s) + " (expected auto, system or netdev)");
-                }
-              });
+            } else if (const auto* b = backend::find_backend(catalog_, key)) {
+              if (is_map(v, "", key)) parse_settings(*b, v, lab);
             } else if (key == "bridges") {
               if (!is_map(v, "", key)) return;
               entries(v, "", {}, [&](const std::string& name, const YAML::Node& k, const YAML::Node& b) {
@@ -193,52 +203,58 @@ ParseError::ParseError(std::vector<Diagnostic> diagnostics)
       }()),
       diagnostics_(std::move(diagnostics)) {}
 
-Lab parse_document(std::string_view text, const std::string& filename,
+Lab parse_document(std::string_view text, const std::string& filename, const backend::Catalog& backends,
                    std::vector<Diagnostic>& diagnostics, bool& readable) {
-  Parser parser(filename, diagnostics);
+  Parser parser(filename, backends, diagnostics);
   Lab lab = parser.run(text);
   readable = parser.readable();
   return lab;
 }
 
-Lab parse_string(std::string_view text, const std::string& filename,
+Lab parse_string(std::string_view text, const std::string& filename, const backend::Catalog& backends,
                  std::vector<Diagnostic>& diagnostics) {
   bool readable = false;
-  return parse_document(text, filename, diagnostics, readable);
+  return parse_document(text, filename, backends, diagnostics, readable);
 }
 
 std::optional<std::string> read_lab_file(const std::string& path, std::vector<Diagnostic>& diagnostics) {
+  auto refuse = [&](const std::string& why) {
+    diagnostics.push_back(make_error({path, 0, 0}, why));
+    return std::nullopt;
+  };
+  // Looked at before it is opened: a FIFO or a device would block or never end.
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return refuse(std::string("cannot open the lab file: ") + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return refuse("the lab file is a directory");
+  if (!S_ISREG(st.st_mode)) return refuse("the lab file is not a regular file (a FIFO, socket or device)");
+  if (st.st_size > kMaxLabFileBytes) return refuse("the lab file is larger than 16 MiB");
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diagnostics.push_back(make_error({path, 0, 0}, std::string("cannot open the lab file: ") +
-                                                       std::strerror(errno)));
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    diagnostics.push_back(make_error({path, 0, 0}, "cannot read the lab file"));
-    return std::nullopt;
-  }
-  return text.str();
+  if (!in) return refuse(std::string("cannot open the lab file: ") + std::strerror(errno));
+  std::string text;
+  text.resize(static_cast<size_t>(st.st_size));
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (in.bad()) return refuse("cannot read the lab file");
+  if (in.peek() != std::char_traits<char>::eof()) return refuse("the lab file grew while it was read");
+  return text;
 }
 
-Lab parse_file(const std::string& path, std::vector<Diagnostic>& diagnostics) {
+Lab parse_file(const std::string& path, const backend::Catalog& backends, std::vector<Diagnostic>& diagnostics) {
   auto text = read_lab_file(path, diagnostics);
   if (!text) return {};
-  return parse_string(*text, path, diagnostics);
+  return parse_string(*text, path, backends, diagnostics);
 }
 
-Lab parse_string(std::string_view text, const std::string& filename) {
+Lab parse_string(std::string_view text, const std::string& filename, const backend::Catalog& backends) {
   std::vector<Diagnostic> diags;
-  Lab lab = parse_string(text, filename, diags);
+  Lab lab = parse_string(text, filename, backends, diags);
   if (has_errors(diags)) throw ParseError(std::move(diags));
   return lab;
 }
 
-Lab parse_file(const std::string& path) {
+Lab parse_file(const std::string& path, const backend::Catalog& backends) {
   std::vector<Diagnostic> diags;
-  Lab lab = parse_file(path, diags);
+  Lab lab = parse_file(path, backends, diags);
   if (has_errors(diags)) throw ParseError(std::move(diags));
   return lab;
 }

@@ -70,14 +70,23 @@ std::optional<Link> Parser::parse_link(const YAML::Node& v, size_t index) {
             } else if (k == "patch") {
               auto s = scalar(x, ctx, k);
               if (!s) return;
+              // auto | veth | native, or a backend with native patches by name.
+              std::vector<std::string> words{"auto", "veth", "native"};
+              for (const auto& b : catalog_)
+                if (b.traits.native_patches) words.push_back(b.name);
+              const auto* named = backend::find_backend(catalog_, *s);
               if (*s == "auto") {
                 l.patch = Patch::automatic;
-              } else if (*s == "ovs") {
-                l.patch = Patch::ovs;
               } else if (*s == "veth") {
                 l.patch = Patch::veth;
+              } else if (*s == "native" || (named && named->traits.native_patches)) {
+                l.patch = Patch::native;
+                if (named) l.patch_backend = named->name;
+              } else if (named) {
+                error(loc(x), join(ctx, "bad patch " + quote(*s) + ": the " + *s + " backend has no native patches (expected " +
+                                            one_of(words) + ")"));
               } else {
-                error(loc(x), join(ctx, "bad patch " + quote(*s) + " (expected auto, ovs or veth)"));
+                error(loc(x), join(ctx, "bad patch " + quote(*s) + " (expected " + one_of(words) + ")"));
               }
             }
           });

@@ -85,12 +85,13 @@ std::vector<IpPrefix> Parser::cidrs(const YAML::Node& n, const std::string& ctx,
   return out;
 }
 
-std::optional<Backend> Parser::backend(const YAML::Node& n, const std::string& ctx) {
+std::optional<std::string> Parser::backend(const YAML::Node& n, const std::string& ctx) {
   auto s = scalar(n, ctx, "backend");
   if (!s) return std::nullopt;
-  if (*s == "linux") return Backend::linux_bridge;
-  if (*s == "ovs") return Backend::ovs;
-  error(loc(n), join(ctx, "bad backend " + quote(*s) + " (expected linux or ovs)"));
+  if (backend::find_backend(catalog_, *s)) return *s;
+  std::vector<std::string> known;
+  for (const auto& b : catalog_) known.push_back(b.name);
+  error(loc(n), join(ctx, "bad backend " + quote(*s) + " (expected " + one_of(known) + ")"));
   return std::nullopt;
 }
 

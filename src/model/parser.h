@@ -5,20 +5,20 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "nswire/backend/traits.h"
 #include "nswire/model/diagnostic.h"
 #include "nswire/model/lab.h"
 #include "suggest.h"
 
 namespace nswire::model::detail {
 
-using Keys = std::initializer_list<std::string_view>;
+using Keys = std::vector<std::string_view>;
 
 // A document that is huge or aliased into a bomb stops the walk with one error.
 struct Abort {};
@@ -58,6 +58,13 @@ inline const char* kind_name(const YAML::Node& n) {
   return "undefined";
 }
 
+// A list of words for messages: "a, b or c".
+inline std::string one_of(const std::vector<std::string>& words) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) out += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + words[i];
+  return out;
+}
+
 // "node \"blue\": interface \"eth0\"" + ": " + message, without a leading ": " at top level.
 inline std::string join(const std::string& ctx, const std::string& message) {
   return ctx.empty() ? message : ctx + ": " + message;
@@ -65,7 +72,8 @@ inline std::string join(const std::string& ctx, const std::string& message) {
 
 class Parser {
  public:
-  Parser(std::string file, std::vector<Diagnostic>& diags) : file_(std::move(file)), diags_(diags) {}
+  Parser(std::string file, const backend::Catalog& catalog, std::vector<Diagnostic>& diags)
+      : file_(std::move(file)), catalog_(catalog), diags_(diags) {}
 
   Lab run(std::string_view text);
   bool readable() const { return readable_; }
@@ -99,7 +107,8 @@ class Parser {
   std::optional<bool> boolean(const YAML::Node& n, const std::string& ctx, std::string_view key);
   std::vector<std::string> strings(const YAML::Node& n, const std::string& ctx, std::string_view key);
   std::vector<IpPrefix> cidrs(const YAML::Node& n, const std::string& ctx, std::string_view key);
-  std::optional<Backend> backend(const YAML::Node& n, const std::string& ctx);
+  std::optional<std::string> backend(const YAML::Node& n, const std::string& ctx);
+  void parse_settings(const backend::BackendInfo& b, const YAML::Node& v, Lab& lab);
 
   // Walks a map's entries. With `allowed` non-empty, other keys are reported as unknown;
   // duplicate keys and non-scalar keys are always reported. fn(key, key_node, value).
@@ -118,6 +127,7 @@ class Parser {
   std::optional<ConnectivityTest> parse_test(const YAML::Node& v, size_t index);
 
   std::string file_;
+  const backend::Catalog& catalog_;
   std::vector<Diagnostic>& diags_;
   long work_ = 0;
   long max_work_ = kWorkSlack;

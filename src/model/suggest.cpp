@@ -31,7 +31,7 @@ int typo_limit(size_t length) {
   return std::max<int>(2, static_cast<int>(length) / 3);
 }
 
-std::string closest_word(std::string_view word, std::initializer_list<std::string_view> candidates) {
+std::string closest_word(std::string_view word, const std::vector<std::string_view>& candidates) {
   if (word.size() > 64) return {};  // not a typo of any key we know
   std::string best;
   int best_distance = 0;

@@ -2,9 +2,9 @@
 #pragma once
 
 #include <cstddef>
-#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nswire::model {
 
@@ -17,6 +17,6 @@ int typo_limit(size_t length);
 
 // The candidate nearest to `word`, or "" when none is near enough to be a likely typo
 // (within typo_limit of it).
-std::string closest_word(std::string_view word, std::initializer_list<std::string_view> candidates);
+std::string closest_word(std::string_view word, const std::vector<std::string_view>& candidates);
 
 }  // namespace nswire::model

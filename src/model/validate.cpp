@@ -118,12 +118,25 @@ void Validator::check_lab() {
   }
 }
 
+const backend::Traits* Validator::traits_of(const Bridge& b) const {
+  const auto* info = backend::find_backend(backends_, effective_backend(lab_, b));
+  return info ? &info->traits : nullptr;
+}
+
 void Validator::check_bridges() {
   std::map<std::string, const Bridge*> seen;
   for (const auto& b : lab_.bridges) {
     std::string ctx = "bridge " + quoted(b.name);
     if (auto p = netlink::interface_name_problem(b.name); !p.empty()) {
       error(b.loc, "", "bridge name " + quoted(b.name) + " " + p);
+    }
+    // What the serving backend can do (its traits, from the registry).
+    if (const auto* traits = traits_of(b)) {
+      const std::string& backend = effective_backend(lab_, b);
+      if (b.stp && !traits->stp) error(b.loc, ctx, "stp: the " + backend + " backend has no spanning tree");
+      for (const auto& reserved : traits->reserved_bridge_names)
+        if (reserved == b.name)
+          error(b.loc, "", "bridge name " + quoted(b.name) + " is reserved by the " + backend + " backend for its own device");
     }
     if (!seen.emplace(b.name, &b).second) error(b.loc, ctx, "defined twice");
     if (b.mtu && (*b.mtu < 68 || *b.mtu > 65535)) {
@@ -295,27 +308,28 @@ void Validator::check_routes() {
   }
 }
 
-std::vector<Diagnostic> validate(const Lab& lab, const ValidateOptions& options) {
-  return Validator(lab, options).run();
+std::vector<Diagnostic> validate(const Lab& lab, const backend::Catalog& backends, const ValidateOptions& options) {
+  return Validator(lab, backends, options).run();
 }
 
-Checked check_string(std::string_view text, const std::string& filename, const ValidateOptions& options) {
+Checked check_string(std::string_view text, const std::string& filename, const backend::Catalog& backends,
+                     const ValidateOptions& options) {
   Checked c;
   bool readable = false;
-  c.lab = parse_document(text, filename, c.diagnostics, readable);
+  c.lab = parse_document(text, filename, backends, c.diagnostics, readable);
   if (readable) {
-    auto more = validate(c.lab, options);
+    auto more = validate(c.lab, backends, options);
     c.diagnostics.insert(c.diagnostics.end(), more.begin(), more.end());
   }
   sort_by_location(c.diagnostics);
   return c;
 }
 
-Checked check_file(const std::string& path, const ValidateOptions& options) {
+Checked check_file(const std::string& path, const backend::Catalog& backends, const ValidateOptions& options) {
   std::vector<Diagnostic> diagnostics;
   auto text = read_lab_file(path, diagnostics);
   if (!text) return Checked{{}, std::move(diagnostics)};
-  return check_string(*text, path, options);
+  return check_string(*text, path, backends, options);
 }
 
 }  // namespace nswire::model

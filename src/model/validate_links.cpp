@@ -73,6 +73,30 @@ void Validator::check_endpoint(const Link& link, int end, const std::string& ctx
   }
 }
 
+// A native patch needs both bridges on one backend that has native patches (the one `patch:`
+// names, when it names one).
+void Validator::check_native_patch(const Link& l, const std::string& ctx) {
+  auto a = bridges_.find(l.endpoints[0].bridge), b = bridges_.find(l.endpoints[1].bridge);
+  if (a == bridges_.end() || b == bridges_.end()) return;  // reported as unknown endpoints
+  const std::string& backend_a = effective_backend(lab_, *a->second);
+  const std::string& backend_b = effective_backend(lab_, *b->second);
+  if (!l.patch_backend.empty()) {
+    for (const auto* bridge : {a->second, b->second}) {
+      const std::string& backend = effective_backend(lab_, *bridge);
+      if (backend != l.patch_backend)
+        error(l.loc, ctx, "patch: " + l.patch_backend + " needs " + l.patch_backend + " bridges, and " +
+                              quoted(bridge->name) + " is served by the " + backend + " backend");
+    }
+    return;
+  }
+  if (backend_a != backend_b) {
+    error(l.loc, ctx, "patch: native needs both bridges on one backend, and " + quoted(a->second->name) + " is served by " +
+                          backend_a + ", " + quoted(b->second->name) + " by " + backend_b);
+  } else if (const auto* traits = traits_of(*a->second); traits && !traits->native_patches) {
+    error(l.loc, ctx, "patch: native: the " + backend_a + " backend has no native patches; join its bridges with patch: veth");
+  }
+}
+
 void Validator::check_links() {
   for (const auto& l : lab_.links) {
     std::string ctx = "link " + quoted(link_name(l));
@@ -89,14 +113,8 @@ void Validator::check_links() {
     bool bridge_pair = a.kind == EndpointKind::bridge && b.kind == EndpointKind::bridge;
     if (l.patch != Patch::automatic && !bridge_pair) {
       error(l.loc, ctx, "\"patch\" applies only to bridge-to-bridge links");
-    } else if (l.patch == Patch::ovs && bridge_pair) {
-      for (const Endpoint* ep : {&a, &b}) {
-        auto it = bridges_.find(ep->bridge);
-        if (it != bridges_.end() && effective_backend(lab_, *it->second) != Backend::ovs) {
-          error(l.loc, ctx, "patch: ovs needs OVS bridges, and " + quoted(ep->bridge) +
-                                " is served by the linux backend");
-        }
-      }
+    } else if (l.patch == Patch::native && bridge_pair) {
+      check_native_patch(l, ctx);
     }
   }
 }

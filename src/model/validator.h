@@ -13,7 +13,8 @@ namespace nswire::model {
 
 class Validator {
  public:
-  Validator(const Lab& lab, const ValidateOptions& options) : lab_(lab), options_(options) {}
+  Validator(const Lab& lab, const backend::Catalog& backends, const ValidateOptions& options)
+      : lab_(lab), backends_(backends), options_(options) {}
   std::vector<Diagnostic> run();
 
  private:
@@ -38,6 +39,7 @@ class Validator {
   void check_attach(const Node& node, const std::string& ctx);
   void check_interface(const Node& node, const Interface& iface, const std::string& ctx);
   void check_links();
+  void check_native_patch(const Link& link, const std::string& ctx);
   void check_endpoint(const Link& link, int end, const std::string& ctx);
   void check_addresses();
   void check_routes();
@@ -47,10 +49,13 @@ class Validator {
   void claim_address(const IpPrefix& c, const std::string& owner, const Location& where,
                      const std::string& ctx);
   bool exists(const std::string& path) const;
+  // The traits of the backend that serves `b` (nullptr only for a name the parser refused).
+  const backend::Traits* traits_of(const Bridge& b) const;
   // The nearest of `names` to a misspelt `word`, or "" (also once the findings are full).
   std::string suggest(std::string_view word, const std::vector<std::string>& names);
 
   const Lab& lab_;
+  const backend::Catalog& backends_;
   const ValidateOptions& options_;
   std::vector<Diagnostic> diags_;
   std::map<std::string, const Bridge*> bridges_;

@@ -85,16 +85,20 @@ class Applier {
     return node.empty() ? netlink::Socket::open() : netns::open_netlink(ns(node));
   }
 
-  // Order: OVS rows go first (ovs-vswitchd should let go of a port before its device vanishes);
-  // then links and namespaces; Linux bridges last, right after the namespaces and without waiting
-  // for their teardown: by then the kernel is already releasing the veths in one batch, so a
-  // bridge goes with few ports left, where deleting it first would release every port singly.
+  // Order (backend::RemovalOrder): backends whose rows should let go of a port before its device
+  // vanishes (OVS) first; then links and namespaces; backends whose bridges are devices that hold
+  // their ports (Linux) last, right after the namespaces and without waiting for their teardown:
+  // by then the kernel is already releasing the veths in one batch, so a bridge goes with few
+  // ports left, where deleting it first would release every port singly.
   void removals() {
-    for (const auto& [name, changes] : plan_.removals) {
-      if (name == "linux") continue;
-      say("removing from " + name + " bridges");
-      backends_.get(name).apply(changes);
-    }
+    auto remove_on = [&](backend::RemovalOrder when) {
+      for (const auto& [name, changes] : plan_.removals) {
+        if (desired_.traits(name).removal != when) continue;
+        say("removing from " + name + " bridges");
+        backends_.get(name).apply(changes);
+      }
+    };
+    remove_on(backend::RemovalOrder::before_links);
     std::map<std::string, std::vector<std::string>> by_ns;
     for (const auto& [node, ifname] : plan_.delete_links) by_ns[node].push_back(ifname);
     for (const auto& [node, names] : by_ns) {
@@ -112,11 +116,7 @@ class Applier {
       netns::remove(node);
     }
     if (!plan_.remove_namespaces.empty()) say("removed " + std::to_string(plan_.remove_namespaces.size()) + " namespace(s)");
-    auto linux = plan_.removals.find("linux");
-    if (linux != plan_.removals.end()) {
-      say("removing from linux bridges");
-      backends_.get("linux").apply(linux->second);
-    }
+    remove_on(backend::RemovalOrder::after_namespaces);
     wait_vanishing();
   }
 
@@ -147,11 +147,10 @@ class Applier {
     for (const auto& [name, changes] : plan_.bridges) {
       say("bridges on " + name + ": " + std::to_string(changes.ensure_bridges.size()));
       backends_.get(name).apply(changes);
-      backend::Changes inverse;
+      backend::Changes inverse;  // the bridges this plan made on this backend
       for (const auto& a : plan_.actions)
-        if (a.kind == "bridge" && a.op == Action::Op::create)
-          for (const auto& b : changes.ensure_bridges)
-            if (b.name == a.object) inverse.remove_bridges.push_back(b.name);
+        if (a.kind == Action::Kind::bridge && a.op == Action::Op::create && a.ref.backend == name)
+          inverse.remove_bridges.push_back(a.ref.name);
       if (!inverse.empty()) undo([this, name, inverse] { backends_.get(name).apply(inverse); });
     }
   }

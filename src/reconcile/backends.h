@@ -1,26 +1,38 @@
-// The lab's bridge backends, made on first use (so a Linux-only lab never needs Open vSwitch).
+// The lab's bridge backends, made on first use (so a Linux-only lab never needs Open vSwitch),
+// each with the lab's settings for it.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <string>
 
-#include "nswire/backend/bridge_backend.h"
+#include "nswire/backend/registry.h"
+#include "nswire/model/desired.h"
 
 namespace nswire::reconcile {
 
 class Backends {
  public:
-  explicit Backends(backend::Context context) : context_(std::move(context)) {}
+  Backends(std::string lab, std::string ovsdb, std::map<std::string, model::BackendSettings> settings)
+      : lab_(std::move(lab)), ovsdb_(std::move(ovsdb)), settings_(std::move(settings)) {}
   backend::BridgeBackend& get(const std::string& name) {
     auto& b = made_[name];
-    if (!b) b = backend::make_backend(name, context_);
+    if (!b) {
+      auto it = settings_.find(name);
+      b = backend::make_backend(name, {.lab = lab_, .ovsdb = ovsdb_,
+                                       .settings = it == settings_.end() ? model::BackendSettings{} : it->second});
+    }
     return *b;
   }
   bool made(const std::string& name) const { return made_.count(name) > 0; }
+  // Every backend made so far is told the lab is done with it (BridgeBackend::release).
+  void release(bool labs_remain) {
+    for (auto& [name, b] : made_) b->release(labs_remain);
+  }
 
  private:
-  backend::Context context_;
+  std::string lab_, ovsdb_;
+  std::map<std::string, model::BackendSettings> settings_;
   std::map<std::string, std::unique_ptr<backend::BridgeBackend>> made_;
 };
 

@@ -101,8 +101,11 @@ Observed observe(const Desired& desired, const std::optional<StateRecord>& recor
     on.resolv_conf = read_file(netns::resolv_conf_path(node));
   }
 
-  // Which backends: linux always (it is only netlink), OVS when the lab uses or used it.
-  std::set<std::string> names{"linux"};
+  // Which backends: those cheap to observe always (netlink only), the others when the lab uses or
+  // used them.
+  std::set<std::string> names;
+  for (const auto& b : desired.backends)
+    if (b.traits.observe_always) names.insert(b.name);
   for (const auto& b : desired.bridges) names.insert(b.backend);
   if (record) names.insert(record->backends.begin(), record->backends.end());
   for (const auto& name : names) o.bridges[name] = backends.get(name).observe();

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <set>
 
-#include "backend/ovs/embedded.h"
 #include "apply.h"
 #include "backends.h"
 #include "nswire/error.h"
@@ -19,21 +18,27 @@ Lab with_override(Lab lab, const SessionOptions& o) {
   return lab;
 }
 
-// Stop the embedded Open vSwitch when no lab is left to use it.
-void release_embedded_ovs() {
-  if (backend::ovs::embedded_running() && recorded_labs().empty()) backend::ovs::stop_embedded();
-}
-
 }  // namespace
 
 Session::Session(Lab lab, std::string file, SessionOptions options)
     : lab_(with_override(std::move(lab), options)),
       file_(std::move(file)),
       options_(std::move(options)),
-      desired_(flatten(lab_)),
-      backends_(std::make_unique<Backends>(backend::Context{lab_.name, options_.ovsdb, desired_.ovs_datapath})) {
-  bool ovs = std::any_of(desired_.bridges.begin(), desired_.bridges.end(), [](const auto& b) { return b.backend == "ovs"; });
-  desired_.software_checksums = ovs && backend::ovs::resolve_datapath(desired_.ovs_datapath) == "netdev";
+      desired_(flatten(lab_, backend::catalog())),
+      backends_(make_backends()) {
+  // What the host must do for the backends in use (asked without starting anything).
+  std::set<std::string> used;
+  for (const auto& b : desired_.bridges) used.insert(b.backend);
+  for (const auto& name : used) desired_.software_checksums |= backends_->get(name).host_needs().software_checksums;
+}
+
+std::unique_ptr<Backends> Session::make_backends() const {
+  return std::make_unique<Backends>(lab_.name, options_.ovsdb, desired_.settings);
+}
+
+void Session::release_backends() {
+  backends_->release(!recorded_labs().empty());
+  backends_ = make_backends();
 }
 
 Session::~Session() = default;
@@ -46,7 +51,8 @@ Plan Session::plan() {
 Session::Status Session::status() {
   auto record = load_record(lab_.name);
   auto observed = observe(desired_, record, *backends_);
-  return {object_status(desired_, observed), plan_up(desired_, observed)};
+  Plan drift = plan_up(desired_, observed);
+  return {object_status(desired_, observed, drift), std::move(drift)};
 }
 
 Plan Session::up() {
@@ -82,8 +88,7 @@ Plan Session::up() {
       remove_record(lab_.name);
       remove_lock_file(lab_.name);  // as if this run had never been
     }
-    backends_.reset();  // drop the OVSDB connection before maybe stopping the embedded OVS
-    release_embedded_ovs();
+    release_backends();
     throw;
   }
   save_record(p.record);
@@ -96,7 +101,8 @@ Plan Session::down() {
   // Observe what the record and the marks say; the file's current contents do not matter.
   Desired none;
   none.lab = lab_.name;
-  none.ovs_datapath = desired_.ovs_datapath;
+  none.backends = desired_.backends;
+  none.settings = desired_.settings;
   none.namespaces.push_back({.node = kHost});
   // Attached namespaces are reached by their path (their marked links go; they stay).
   if (record)
@@ -105,15 +111,13 @@ Plan Session::down() {
   // Bridges the file names are observed too, so a lab that lost its record still goes.
   for (const auto& b : desired_.bridges) none.bridges.push_back(b);
   Observed observed = observe(none, record, *backends_);
-  Plan p = plan_down(lab_.name, observed);
+  Plan p = plan_down(lab_.name, observed, desired_.backends);
   apply_plan(none, p, *backends_, options_.progress, "down");
   if (record)  // placeholders of namespaces a killed run never finished
     for (const auto& n : record->namespaces) netns::remove_stale(n);
   remove_record(lab_.name);
   remove_lock_file(lab_.name);  // down leaves nothing behind, not even the lock's file
-  backends_.reset();
-  release_embedded_ovs();
-  backends_ = std::make_unique<Backends>(backend::Context{lab_.name, options_.ovsdb, desired_.ovs_datapath});
+  release_backends();
   return p;
 }
 

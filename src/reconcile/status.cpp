@@ -1,11 +1,11 @@
-// Desired vs live per object; see include/nswire/reconcile/status.h.
+// Desired vs live per object; see include/nswire/reconcile/status.h. Every verdict comes from
+// the Judge, the same one the planner asks.
 #include "nswire/reconcile/status.h"
-
-#include <linux/rtnetlink.h>
 
 #include <algorithm>
 
-#include "nswire/backend/bridge_backend.h"
+#include "judge.h"
+#include "nswire/netns/rules.h"
 
 namespace nswire::reconcile {
 namespace {
@@ -14,7 +14,7 @@ std::string in(const std::string& ns) { return ns.empty() ? "host" : ns; }
 
 class Viewer {
  public:
-  Viewer(const Desired& d, const Observed& o) : d_(d), o_(o) {}
+  Viewer(const Desired& d, const Observed& o) : d_(d), judge_(d, o) {}
 
   std::vector<ObjectStatus> rows() {
     bridges();
@@ -22,6 +22,7 @@ class Viewer {
     veths_and_ports();
     patches();
     addresses_and_routes();
+    sysctls_and_dns();
     return std::move(rows_);
   }
 
@@ -30,35 +31,21 @@ class Viewer {
     rows_.push_back({std::move(kind), std::move(object), std::move(wanted), std::move(live), ok});
   }
 
-  const ObservedNamespace* ns(const std::string& node) const {
-    auto it = o_.namespaces.find(node);
-    return it == o_.namespaces.end() || !it->second.exists ? nullptr : &it->second;
-  }
-
-  // Where a bridge is now: (backend, bridge) or nullptr.
-  const backend::ObservedBridge* bridge_on(const std::string& backend, const std::string& name) const {
-    auto it = o_.bridges.find(backend);
-    if (it == o_.bridges.end()) return nullptr;
-    for (const auto& b : it->second)
-      if (b.name == name) return &b;
-    return nullptr;
-  }
-
   void bridges() {
     for (const auto& b : d_.bridges) {
-      std::string wanted = b.backend + (b.stp ? ", STP on" : "");
-      const auto* here = bridge_on(b.backend, b.name);
-      if (here) {
-        bool ours = here->owner == d_.lab;
-        std::string live = b.backend + (here->stp ? ", STP on" : "") + ", " + std::to_string(here->ports.size()) +
-                           " port(s)" + (ours ? "" : ", not owned by this lab");
-        row("bridge", b.name, wanted, live, ours && here->stp == b.stp);
+      std::string wanted = b.backend + (b.stp ? ", STP on" : "") + (b.mtu ? ", MTU " + std::to_string(*b.mtu) : "");
+      auto j = judge_.bridge(b);
+      if (!j.live) {
+        row("bridge", b.name, wanted, j.elsewhere.empty() ? "missing" : "on " + j.elsewhere, false);
         continue;
       }
-      std::string elsewhere;
-      for (const auto& [backend, list] : o_.bridges)
-        if (backend != b.backend && bridge_on(backend, b.name)) elsewhere = "on " + backend;
-      row("bridge", b.name, wanted, elsewhere.empty() ? "missing" : elsewhere, false);
+      std::string live = b.backend + (j.live->stp ? ", STP on" : "") + ", " + std::to_string(j.live->ports.size()) +
+                         " port(s)" + (j.ours ? "" : ", not owned by this lab");
+      if (!j.mtu_ok) {
+        const auto* device = judge_.ns(kHost).link(b.name);
+        live += device ? ", MTU " + std::to_string(device->mtu) : ", no device";
+      }
+      row("bridge", b.name, wanted, live, j.as_wanted());
     }
   }
 
@@ -66,124 +53,123 @@ class Viewer {
     for (const auto& n : d_.namespaces) {
       if (n.node.empty()) continue;
       std::string wanted = n.attached ? "attached (" + n.attach_path + ")" : "created by the lab";
-      const auto* live = ns(n.node);
-      row("namespace", n.node, wanted, live ? "exists" : "missing", live != nullptr);
+      bool live = judge_.ns(n.node).exists;
+      row("namespace", n.node, wanted, live ? "exists" : "missing", live);
     }
   }
 
-  std::string end_state(const VethEnd& e, const netlink::Link* l) const {
-    if (!l) return where(e.ns, e.ifname) + " missing";
-    return where(e.ns, e.ifname) + (l->up ? " up" : " down");
+  std::string end_state(const VethEnd& e, const EndJudgement& j) const {
+    std::string s = where(e.ns, e.ifname);
+    if (!j.link) return s + " missing";
+    s += j.down ? " down" : " up";
+    if (j.mtu) s += ", MTU " + std::to_string(j.link->mtu);
+    if (j.mac) s += ", MAC " + j.link->mac;
+    if (j.alias) s += ", mark \"" + j.link->alias + "\"";
+    if (j.checksum_offload) s += ", checksum offload on";
+    return s;
   }
 
   void veths_and_ports() {
-    std::map<std::string, std::pair<std::string, const backend::ObservedPort*>> port_at;  // port -> (bridge, port)
-    std::map<std::string, std::string> backend_at;
-    for (const auto& [backend, list] : o_.bridges)
-      for (const auto& b : list)
-        for (const auto& p : b.ports) {
-          port_at[p.name] = {b.name, &p};
-          backend_at[p.name] = backend;
-        }
-    std::map<std::string, std::string> backend_of;
-    for (const auto& b : d_.bridges) backend_of[b.name] = b.backend;
-
     for (const auto& v : d_.veths) {
-      const auto* na = ns(v.a.ns);
-      const auto* nb = ns(v.b.ns);
-      const auto* a = na ? na->link(v.a.ifname) : nullptr;
-      const auto* b = nb ? nb->link(v.b.ifname) : nullptr;
-      bool paired = a && b && a->kind == "veth" && b->kind == "veth" && a->peer_index == b->index && b->peer_index == a->index;
+      auto a = judge_.end(v, v.a), b = judge_.end(v, v.b);
+      bool paired = judge_.paired(v);
       std::string live = end_state(v.a, a) + ", " + end_state(v.b, b);
-      if (a && b && !paired) live += ", not each other's peer";
-      if (v.a.mtu && a && a->mtu != *v.a.mtu) live += ", MTU " + std::to_string(a->mtu);
-      bool ok = paired && a->up && b->up && (!v.a.mtu || a->mtu == *v.a.mtu);
-      row("veth", where(v.a.ns, v.a.ifname) + " <-> " + where(v.b.ns, v.b.ifname), v.origin + ", both ends up", live, ok);
-
-      for (const auto* e : {&v.a, &v.b}) {
-        if (e->bridge.empty()) continue;
-        std::string wanted = e->bridge + " (" + backend_of[e->bridge] + ")" + (e->vlan ? ", VLAN " + std::to_string(*e->vlan) : "");
-        auto it = port_at.find(e->ifname);
-        if (it == port_at.end()) {
-          row("port", e->ifname, wanted, "on no bridge", false);
-          continue;
-        }
-        const auto& [bridge, port] = it->second;
-        std::string live_port = bridge + " (" + backend_at[e->ifname] + ")" + (port->vlan ? ", VLAN " + std::to_string(*port->vlan) : "");
-        if (!port->error.empty()) live_port += ", error: " + port->error;
-        // OVS keeps a port's row when its device is deleted behind its back.
-        const auto* device = ns(e->ns) ? ns(e->ns)->link(e->ifname) : nullptr;
-        if (!device) live_port += ", device missing";
-        bool port_ok = bridge == e->bridge && backend_at[e->ifname] == backend_of[e->bridge] &&
-                       port->vlan.value_or(0) == e->vlan.value_or(0) && port->error.empty() && device;
-        row("port", e->ifname, wanted, live_port, port_ok);
-      }
+      if (a.link && b.link && !paired) live += ", not each other's peer";
+      row("veth", where(v.a.ns, v.a.ifname) + " <-> " + where(v.b.ns, v.b.ifname), v.origin + ", both ends up", live,
+          paired && a.as_wanted() && b.as_wanted());
+      for (const auto* e : {&v.a, &v.b})
+        if (!e->bridge.empty()) port(*e);
     }
+  }
+
+  void port(const VethEnd& e) {
+    std::string wanted = e.bridge + " (" + judge_.backend_of(e.bridge) + ")" + (e.vlan ? ", VLAN " + std::to_string(*e.vlan) : "");
+    auto j = judge_.port(e);
+    if (!j.at) {
+      row("port", e.ifname, wanted, "on no bridge", false);
+      return;
+    }
+    std::string live = j.at->bridge + " (" + j.at->backend + ")" +
+                       (j.at->port->vlan ? ", VLAN " + std::to_string(*j.at->port->vlan) : "");
+    if (j.error) live += ", error: " + j.at->port->error;
+    if (!j.device) live += ", device missing";  // OVS keeps a port's row when its device is deleted behind its back
+    row("port", e.ifname, wanted, live, j.as_wanted());
   }
 
   void patches() {
     for (const auto& p : d_.patches) {
-      const auto* a = bridge_on("ovs", p.bridge_a);
-      const auto* b = bridge_on("ovs", p.bridge_b);
-      auto peer_of = [](const backend::ObservedBridge* br, const std::string& port) -> std::string {
-        if (!br) return "";
-        for (const auto& x : br->ports)
-          if (x.name == port) return x.patch_peer;
-        return "";
-      };
-      std::string pa = peer_of(a, p.port_a), pb = peer_of(b, p.port_b);
-      bool ok = pa == p.port_b && pb == p.port_a;
-      std::string live = ok ? "patched" : (pa.empty() && pb.empty() ? "missing" : "half: " + (pa.empty() ? p.port_b : p.port_a) + " only");
-      row("patch", p.bridge_a + ":" + p.port_a + " <-> " + p.bridge_b + ":" + p.port_b, "OVS patch pair", live, ok);
+      bool ok = judge_.patched(p);
+      const auto* a = judge_.port_at(p.port_a);
+      const auto* b = judge_.port_at(p.port_b);
+      bool half_a = a && a->port->patch_peer == p.port_b, half_b = b && b->port->patch_peer == p.port_a;
+      std::string live = ok ? "patched" : !half_a && !half_b ? "missing" : "half: " + (half_a ? p.port_a : p.port_b) + " only";
+      row("patch", p.bridge_a + ":" + p.port_a + " <-> " + p.bridge_b + ":" + p.port_b,
+          "native patch (" + judge_.backend_of(p.bridge_a) + ")", live, ok);
     }
   }
 
   void addresses_and_routes() {
     for (const auto& n : d_.namespaces) {
-      const auto* live_ns = ns(n.node);
+      const auto& live_ns = judge_.ns(n.node);
       for (const auto& [ifname, prefixes] : n.addresses) {
-        const auto* l = live_ns ? live_ns->link(ifname) : nullptr;
+        bool device = (n.node.empty() || live_ns.exists) && live_ns.link(ifname);
         for (const auto& p : prefixes) {
-          bool present = l && std::any_of(live_ns->addresses.begin(), live_ns->addresses.end(), [&](const netlink::Address& a) {
-                           return a.index == l->index && a.prefix == p;
-                         });
-          row("address", p.to_string() + " on " + where(n.node, ifname), "present", present ? "present" : l ? "missing" : "no interface",
-              present);
+          bool present = judge_.address_present(n.node, ifname, p);
+          row("address", p.to_string() + " on " + where(n.node, ifname), "present",
+              present ? "present" : device ? "missing" : "no interface", present);
         }
       }
       for (size_t i = 0; i < n.routes.size(); ++i) {
-        const auto& r = n.routes[i];
+        bool present = judge_.route_present(n, i);
         const auto& dev = n.route_dev[i];
-        bool present = live_ns && std::any_of(live_ns->routes.begin(), live_ns->routes.end(),
-                                              [&](const netlink::Route& h) { return route_matches(r, dev, h, *live_ns); });
-        row("route", netlink::describe(r) + (dev.empty() ? "" : " dev " + dev) + " in " + in(n.node), "present",
+        row("route", netlink::describe(n.routes[i]) + (dev.empty() ? "" : " dev " + dev) + " in " + in(n.node), "present",
             present ? "present" : "missing", present);
       }
     }
   }
 
+  void sysctls_and_dns() {
+    for (const auto& n : d_.namespaces) {
+      const auto& live_ns = judge_.ns(n.node);
+      for (const auto& [key, value] : n.sysctls) {
+        auto it = live_ns.sysctls.find(key);
+        row("sysctl", where(n.node, key), value, it == live_ns.sysctls.end() ? "unknown" : it->second,
+            judge_.sysctl_as_wanted(n, key));
+      }
+      if (n.node.empty() || (n.nameservers.empty() && n.search.empty())) continue;
+      bool ok = judge_.dns_as_wanted(n);
+      row("dns", netns::resolv_conf_path(n.node), "written by nswire",
+          ok ? "as wanted" : live_ns.resolv_conf ? "different" : "missing", ok);
+    }
+  }
+
   const Desired& d_;
-  const Observed& o_;
+  Judge judge_;
   std::vector<ObjectStatus> rows_;
 };
 
 }  // namespace
 
-bool route_matches(const netlink::Route& want, const std::string& dev, const netlink::Route& have,
-                   const ObservedNamespace& ns) {
-  if (want.destination.family != have.destination.family || want.destination.length != have.destination.length)
-    return false;
-  if (want.destination.network().bytes != have.destination.network().bytes) return false;
-  if (want.gateway != have.gateway) return false;
-  if (!dev.empty()) {
-    const auto* l = ns.link(have.oif);
-    if (!l || l->name != dev) return false;
-  }
-  return true;
-}
-
 std::vector<ObjectStatus> object_status(const Desired& desired, const Observed& observed) {
   return Viewer(desired, observed).rows();
+}
+
+std::vector<ObjectStatus> object_status(const Desired& desired, const Observed& observed, const Plan& drift) {
+  auto rows = object_status(desired, observed);
+  // A removal of what the lab wants in another shape (a broken veth, a port that moves) shows on
+  // that object's own row; what the lab owns but no longer wants has none: the removal is its row.
+  auto wanted_link = [&](const Action::Ref& r) {
+    for (const auto& v : desired.veths)
+      for (const auto* e : {&v.a, &v.b})
+        if (e->ns == r.ns && e->ifname == r.name) return true;
+    return false;
+  };
+  for (const auto& a : drift.actions) {
+    if (a.op != Action::Op::remove) continue;
+    if ((a.kind == Action::Kind::veth || a.kind == Action::Kind::port) && wanted_link(a.ref)) continue;
+    rows.push_back({to_string(a.kind), a.object, "absent", "present (" + a.detail + ")", false});
+  }
+  return rows;
 }
 
 }  // namespace nswire::reconcile

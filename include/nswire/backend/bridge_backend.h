@@ -10,12 +10,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "nswire/backend/traits.h"
 #include "nswire/error.h"
 
 namespace nswire::backend {
@@ -85,11 +87,19 @@ struct Warning {
   std::string message;
 };
 
+// What the host must do for the lab's links when this backend serves bridges, decided by the
+// backend from its settings and the host (checked, never guessed by the layers above).
+struct HostNeeds {
+  // Every veth end checksums in software: a userspace datapath (OVS netdev) forwards frames
+  // without completing offloaded checksums (see netlink/offload.h).
+  bool software_checksums = false;
+  bool operator==(const HostNeeds&) const = default;
+};
+
 class BridgeBackend {
  public:
   virtual ~BridgeBackend() = default;
-  virtual std::string_view name() const = 0;  // "linux" | "ovs"
-  virtual bool supports_patches() const = 0;
+  virtual std::string_view name() const = 0;  // its name in the registry
   // Every bridge this backend can see, owned or foreign, with its ports.
   virtual std::vector<ObservedBridge> observe() = 0;
   // Throws nswire::Error naming the object and the backend's own message. Refuses (before
@@ -97,28 +107,29 @@ class BridgeBackend {
   virtual void apply(const Changes& changes) = 0;
   // Host conditions that break labs on this backend; checked, never "fixed".
   virtual std::vector<Warning> diagnose() = 0;
+  virtual HostNeeds host_needs() = 0;
+  // Called when a lab is done with the backend (down, or a failed up): `labs_remain` says whether
+  // any lab on this machine still has a record. A backend that started something of its own for
+  // the labs (the embedded Open vSwitch) stops it when none remains.
+  virtual void release(bool labs_remain) { (void)labs_remain; }
 };
 
 // What a backend needs to know about its surroundings.
 struct Context {
   std::string lab;              // ownership mark
   std::string ovsdb;            // "unix:PATH" | "tcp:HOST:PORT"; empty = $NSWIRE_OVSDB, system socket, embedded
-  std::string datapath = "auto";  // OVS: auto | system | netdev
+  std::map<std::string, std::string> settings;  // the lab's settings for this backend (Traits::settings)
 };
 
-// The ownership mark of a lab on Linux links: the interface alias "nswire:LAB", optionally
-// followed by a space and a note saying where the link comes from.
-inline std::string linux_mark(std::string_view lab) { return "nswire:" + std::string(lab); }
+// The ownership mark of a lab on a network device (a bridge's device, a veth end): the interface
+// alias "nswire:LAB", optionally followed by a space and a note saying where the link comes from.
+inline std::string link_mark(std::string_view lab) { return "nswire:" + std::string(lab); }
 // The lab a Linux alias marks, or empty.
-inline std::string lab_of_linux_mark(std::string_view alias) {
+inline std::string lab_of_link_mark(std::string_view alias) {
   constexpr std::string_view prefix = "nswire:";
   if (alias.substr(0, prefix.size()) != prefix) return {};
   alias.remove_prefix(prefix.size());
   return std::string(alias.substr(0, alias.find(' ')));  // a note on the link's origin may follow
 }
-inline constexpr const char* kOvsMarkKey = "nswire-lab";
-
-// "linux" or "ovs"; throws nswire::Error for anything else.
-std::unique_ptr<BridgeBackend> make_backend(std::string_view name, const Context& context);
 
 }  // namespace nswire::backend

@@ -13,6 +13,7 @@
 
 #include "nswire/ip.h"
 #include "nswire/netlink/routes.h"
+#include "nswire/backend/traits.h"
 #include "nswire/model/lab.h"
 
 namespace nswire::model {
@@ -43,13 +44,13 @@ struct DesiredVeth {
 
 struct DesiredBridge {
   std::string name;
-  std::string backend;            // "linux" | "ovs"
+  std::string backend;            // a registered backend's name
   bool stp = false;
   std::optional<uint32_t> mtu;
   bool operator==(const DesiredBridge&) const = default;
 };
 
-struct DesiredPatch {             // native OVS patch ports
+struct DesiredPatch {             // a native patch (both bridges on one backend: OVS patch ports)
   std::string bridge_a, port_a, bridge_b, port_b;
   bool operator==(const DesiredPatch&) const = default;
 };
@@ -69,20 +70,23 @@ struct DesiredNamespace {
 
 struct Desired {
   std::string lab;
-  std::string ovs_datapath = "auto";
+  backend::Catalog backends;                            // every registered backend and its traits
+  std::map<std::string, BackendSettings> settings;      // the lab's settings, by backend
   std::vector<DesiredBridge> bridges;
   std::vector<DesiredVeth> veths;
   std::vector<DesiredPatch> patches;
   std::vector<DesiredNamespace> namespaces;  // host first, then nodes in file order
-  // Every veth end checksums in software: set when an OVS bridge runs on the userspace
-  // datapath, which forwards without completing offloaded checksums (see netlink/offload.h).
+  // Every veth end checksums in software: set when a backend in use says the host needs it
+  // (backend::HostNeeds; OVS on its userspace datapath).
   bool software_checksums = false;
   const DesiredNamespace* find_namespace(const std::string& node) const;
+  // The traits of a registered backend; throws nswire::Error for an unknown name.
+  const backend::Traits& traits(const std::string& backend) const;
 };
 
-// A validated lab -> the objects it wants. Throws nswire::Error only on what validation
-// should have caught.
-Desired flatten(const Lab& lab);
+// A validated lab -> the objects it wants, following what each backend of `backends` (the
+// registry's catalog) can do. Throws nswire::Error only on what validation should have caught.
+Desired flatten(const Lab& lab, const backend::Catalog& backends);
 
 // The generated host-side name of a node interface's veth end ("blue-eth0-3fa9" style):
 // up to 5 bytes of node, 4 of interface, 4 hex digits of a hash of lab/node/interface.

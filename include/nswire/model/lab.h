@@ -30,23 +30,18 @@ struct Location {
   bool operator==(const Location&) const { return true; }  // see the file comment
 };
 
-// Which implementation serves a bridge (BridgeBackend); "linux" and "ovs" in the file.
-enum class Backend { linux_bridge, ovs };
-// Open vSwitch datapath: auto picks system when the kernel module is there, else netdev.
-enum class Datapath { automatic, system, netdev };
+// Bridges are served by backends named in the backend registry (nswire/backend/registry.h: a
+// backend's name, what it can do, its lab-level settings); the model takes that catalog as an
+// argument and knows no backend by name.
 
-const char* to_string(Backend b);   // "linux" | "ovs"
-const char* to_string(Datapath d);  // "auto" | "system" | "netdev"
-
-struct OvsSettings {
-  Datapath datapath = Datapath::automatic;
-  bool operator==(const OvsSettings&) const = default;
-};
+// A backend's lab-level settings, as written under its name (`ovs: { datapath: netdev }`), every
+// setting of the backend present (defaults filled in).
+using BackendSettings = std::map<std::string, std::string>;
 
 // A bridge in the host namespace. Addresses on it make it the subnet's gateway.
 struct Bridge {
   std::string name{};
-  std::optional<Backend> backend{};    // unset: the lab's default backend
+  std::optional<std::string> backend{};  // a registered backend; unset: the lab's default
   std::vector<IpPrefix> addresses{};
   bool stp = false;
   std::optional<int> mtu{};
@@ -130,9 +125,11 @@ struct Endpoint {
   bool operator==(const Endpoint&) const = default;
 };
 
-// How two bridges are joined: an OVS patch port pair (both ends OVS), a veth pair, or
-// auto (patch ports when both bridges are OVS, else a veth pair).
-enum class Patch { automatic, ovs, veth };
+// How two bridges are joined: natively by their backend (OVS patch ports; both bridges on one
+// backend that has native patches), by a veth pair, or auto (native where the two bridges allow
+// it, else a veth pair). In the file: auto | veth | native, or the name of a backend with native
+// patches (`patch: ovs`), which also says both bridges must be on it.
+enum class Patch { automatic, native, veth };
 
 // A veth pair (or OVS patch) that is not node-to-bridge.
 struct Link {
@@ -140,6 +137,7 @@ struct Link {
   std::array<std::vector<IpPrefix>, 2> addresses{};  // per end, in endpoint order
   std::optional<int> mtu{};
   Patch patch = Patch::automatic;
+  std::string patch_backend{};        // patch: BACKEND (native, on that backend); empty otherwise
   Location loc{};
 
   bool operator==(const Link&) const = default;
@@ -173,8 +171,9 @@ struct ConnectivityTest {
 struct Lab {
   int version = 1;
   std::string name{};                  // ownership marks carry it: [A-Za-z0-9_.-]{1,32}
-  Backend backend = Backend::linux_bridge;
-  OvsSettings ovs{};
+  std::string backend{};              // the default for bridges; the catalog's first when unsaid
+  std::map<std::string, BackendSettings> settings{};  // by backend: every backend with settings
+
   std::vector<Bridge> bridges{};       // in file order
   std::vector<Node> nodes{};
   std::vector<Link> links{};
@@ -192,8 +191,8 @@ const Interface* find_interface(const Node& node, std::string_view name);
 // address of a link end on that node; nullopt when the node has none.
 std::optional<IpPrefix> first_address(const Lab& lab, const Node& node);
 // The backend that serves `b`: its own, else the lab's default.
-inline Backend effective_backend(const Lab& lab, const Bridge& b) {
-  return b.backend.value_or(lab.backend);
+inline const std::string& effective_backend(const Lab& lab, const Bridge& b) {
+  return b.backend ? *b.backend : lab.backend;
 }
 
 }  // namespace nswire::model

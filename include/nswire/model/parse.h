@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nswire/backend/traits.h"
 #include "nswire/error.h"
 #include "nswire/model/diagnostic.h"
 #include "nswire/model/lab.h"
@@ -27,12 +28,13 @@ class ParseError : public nswire::Error {
 // Never throw for bad input: findings are appended to `diagnostics`, and the returned Lab
 // holds everything that could be read (a malformed value is left out, its object kept, so
 // references to it still resolve and one mistake gives one error).
-Lab parse_string(std::string_view text, const std::string& filename,
+// `backends` is the registry's catalog (nswire/backend/registry.h): the backends a lab may name.
+Lab parse_string(std::string_view text, const std::string& filename, const backend::Catalog& backends,
                  std::vector<Diagnostic>& diagnostics);
-Lab parse_file(const std::string& path, std::vector<Diagnostic>& diagnostics);
+Lab parse_file(const std::string& path, const backend::Catalog& backends, std::vector<Diagnostic>& diagnostics);
 
 // Throw ParseError when the parser found an error (warnings do not throw). No validation.
-Lab parse_string(std::string_view text, const std::string& filename);
-Lab parse_file(const std::string& path);
+Lab parse_string(std::string_view text, const std::string& filename, const backend::Catalog& backends);
+Lab parse_file(const std::string& path, const backend::Catalog& backends);
 
 }  // namespace nswire::model

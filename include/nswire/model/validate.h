@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nswire/backend/traits.h"
 #include "nswire/model/diagnostic.h"
 #include "nswire/model/lab.h"
 
@@ -19,7 +20,8 @@ struct ValidateOptions {
   std::function<bool(const std::string& path)> path_exists;
 };
 
-std::vector<Diagnostic> validate(const Lab& lab, const ValidateOptions& options = {});
+// `backends` is the registry's catalog: what each backend can do decides what a lab may ask of it.
+std::vector<Diagnostic> validate(const Lab& lab, const backend::Catalog& backends, const ValidateOptions& options = {});
 
 // parse + validate, the way `nswire validate` and every other verb read a file.
 // Validation is skipped when the YAML itself could not be read. Diagnostics are sorted
@@ -30,9 +32,9 @@ struct Checked {
   bool ok() const { return !has_errors(diagnostics); }
 };
 
-Checked check_string(std::string_view text, const std::string& filename,
+Checked check_string(std::string_view text, const std::string& filename, const backend::Catalog& backends,
                      const ValidateOptions& options = {});
-Checked check_file(const std::string& path, const ValidateOptions& options = {});
+Checked check_file(const std::string& path, const backend::Catalog& backends, const ValidateOptions& options = {});
 
 // Lab name rule shared with ownership marks: 1..32 bytes of [A-Za-z0-9_.-].
 bool is_valid_lab_name(std::string_view name);

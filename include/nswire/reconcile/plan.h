@@ -22,13 +22,23 @@ namespace nswire::reconcile {
 
 struct Action {
   enum class Op { create, modify, remove };
+  enum class Kind { namespace_, bridge, veth, port, patch, link, address, route, sysctl, dns };
+  // The object, typed: apply and rollback read this, never the text meant for people.
+  struct Ref {
+    std::string ns;       // the namespace it lives in (node name, or kHost)
+    std::string name;     // namespace, bridge, veth end (its first), port, interface or sysctl key
+    std::string backend;  // bridges, ports, patches: the backend serving it
+    bool operator==(const Ref&) const = default;
+  };
   Op op = Op::create;
-  std::string kind;    // namespace, bridge, veth, port, patch, link, address, route, sysctl, dns
-  std::string object;  // "blue", "br0", "blue-eth0-3fa9 <-> blue:eth0", "10.0.2.100/24 on blue:eth0"
+  Kind kind = Kind::namespace_;
+  Ref ref;
+  std::string object;  // for people: "blue", "br0", "blue-eth0-3fa9 <-> blue:eth0", "10.0.2.100/24 on blue:eth0"
   std::string detail;  // why, or what changes
   bool operator==(const Action&) const = default;
 };
-const char* to_string(Action::Op op);  // "create" | "modify" | "remove"
+const char* to_string(Action::Op op);    // "create" | "modify" | "remove"
+const char* to_string(Action::Kind kind);  // "namespace" | "bridge" | "veth" | "port" | ... | "dns"
 
 struct LinkConfig {
   std::string ifname;
@@ -84,7 +94,8 @@ struct Plan {
 // the lab needs exists but belongs to someone else (nothing is planned then).
 Plan plan_up(const Desired& desired, const Observed& observed);
 
-// down: remove everything the lab owns (by record and marks), nothing else.
-Plan plan_down(const std::string& lab, const Observed& observed);
+// down: remove everything the lab owns (by record and marks), nothing else. `backends` (the
+// registry's catalog) says how each backend's objects go.
+Plan plan_down(const std::string& lab, const Observed& observed, const backend::Catalog& backends);
 
 }  // namespace nswire::reconcile

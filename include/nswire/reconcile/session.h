@@ -21,7 +21,7 @@ namespace nswire::reconcile {
 class Backends;
 
 struct SessionOptions {
-  std::optional<Backend> backend;  // --backend: overrides the file's default backend
+  std::optional<std::string> backend;  // --backend: overrides the file's default backend
   std::string ovsdb;               // --ovsdb
   bool wait_for_lock = true;
   std::function<void(const std::string&)> progress;  // human progress lines
@@ -55,6 +55,10 @@ class Session {
   netns::Namespace open_node(const std::string& node) const;
 
  private:
+  std::unique_ptr<Backends> make_backends() const;
+  // Tells every backend used that this run is done with it, then starts afresh.
+  void release_backends();
+
   Lab lab_;
   std::string file_;
   SessionOptions options_;

@@ -1,6 +1,7 @@
 // Desired vs live, object by object, for `nswire status`: every bridge, namespace, veth pair,
 // port, patch, address and route the lab file wants, with what the system has for it now.
-// Pure (Desired x Observed -> rows); what `up` would change is the plan's job, this is the view.
+// Pure (Desired x Observed -> rows). Each verdict is the planner's own (reconcile/judge.h): what
+// `up` would change is the plan, this is the view of the same judgement.
 #pragma once
 
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "nswire/model/desired.h"
 #include "nswire/reconcile/observed.h"
+#include "nswire/reconcile/plan.h"
 
 namespace nswire::reconcile {
 
@@ -20,10 +22,8 @@ struct ObjectStatus {
 };
 
 std::vector<ObjectStatus> object_status(const Desired& desired, const Observed& observed);
-
-// A live route is the wanted one: same destination, gateway and (when given) device. Shared
-// with the planner so both agree on what "present" means.
-bool route_matches(const netlink::Route& want, const std::string& dev, const netlink::Route& have,
-                   const ObservedNamespace& ns);
+// The same, plus a row for each object the lab owns but no longer wants (the drift's removals),
+// so that a lab is in sync (drift empty) exactly when every row is as wanted.
+std::vector<ObjectStatus> object_status(const Desired& desired, const Observed& observed, const Plan& drift);
 
 }  // namespace nswire::reconcile

@@ -40,6 +40,22 @@ std::optional<uint16_t> access_vlan(const std::vector<netlink::PortVlan>& vlans)
 
 }  // namespace
 
+namespace linux_bridge {
+
+Traits traits() {
+  return {.native_patches = false,
+          .stp = true,
+          .vlan1_is_untagged = true,
+          .ports_outlive_devices = false,
+          .attach_moves_ports = true,
+          .removal = RemovalOrder::after_namespaces,
+          .observe_always = true};
+}
+
+std::unique_ptr<BridgeBackend> make(const Context& context) { return std::make_unique<LinuxBridgeBackend>(context); }
+
+}  // namespace linux_bridge
+
 std::vector<ObservedBridge> LinuxBridgeBackend::observe() {
   auto socket = netlink::Socket::open();
   auto links = read_links(socket);
@@ -47,10 +63,10 @@ std::vector<ObservedBridge> LinuxBridgeBackend::observe() {
   std::vector<ObservedBridge> out;
   for (const auto& [name, l] : links.by_name) {
     if (l.kind != "bridge") continue;
-    ObservedBridge b{.name = name, .owner = lab_of_linux_mark(l.alias), .stp = l.stp};
+    ObservedBridge b{.name = name, .owner = lab_of_link_mark(l.alias), .stp = l.stp};
     for (const auto& [pname, p] : links.by_name) {
       if (p.master != l.index) continue;
-      ObservedPort port{.name = pname, .owner = lab_of_linux_mark(p.alias)};
+      ObservedPort port{.name = pname, .owner = lab_of_link_mark(p.alias)};
       if (l.vlan_filtering) {
         auto v = access_vlan(vlans[p.index]);
         if (v && *v != 1) port.vlan = v;  // VLAN 1 is the bridge's default, not an access VLAN we set
@@ -65,8 +81,8 @@ std::vector<ObservedBridge> LinuxBridgeBackend::observe() {
 void LinuxBridgeBackend::apply(const Changes& changes) {
   auto socket = netlink::Socket::open();
   auto links = read_links(socket);
-  const std::string mark = linux_mark(context_.lab);
-  auto owned = [&](const Link& l) { return lab_of_linux_mark(l.alias) == context_.lab; };
+  const std::string mark = link_mark(context_.lab);
+  auto owned = [&](const Link& l) { return lab_of_link_mark(l.alias) == context_.lab; };
 
   // Refuse foreign objects before changing anything.
   std::set<std::string> needs_vlans;

@@ -14,19 +14,50 @@ namespace vs = ovsdb::vswitch;
 namespace {
 
 std::string owner_of(const vs::StringMap& ids) {
-  auto it = ids.find(kOvsMarkKey);
+  auto it = ids.find(ovs::kMarkKey);
   return it == ids.end() ? std::string() : it->second;
 }
 
 std::string owner_text(const vs::StringMap& ids) {
   std::string o = owner_of(ids);
-  return o.empty() ? "no nswire mark" : "external_ids:" + std::string(kOvsMarkKey) + "=" + o;
+  return o.empty() ? "no nswire mark" : "external_ids:" + std::string(ovs::kMarkKey) + "=" + o;
 }
 
 }  // namespace
 
+namespace ovs {
+
+Traits traits() {
+  return {.native_patches = true,
+          .stp = true,
+          .vlan1_is_untagged = false,
+          .ports_outlive_devices = true,
+          .attach_moves_ports = false,
+          .removal = RemovalOrder::before_links,
+          .observe_always = false,
+          // The datapath's own devices: the kernel datapath's and the userspace datapath's tap.
+          .reserved_bridge_names = {"ovs-system", "ovs-netdev"},
+          .settings = {{.key = "datapath", .values = {"auto", "system", "netdev"}, .default_value = "auto"}}};
+}
+
+std::unique_ptr<BridgeBackend> make(const Context& context) { return std::make_unique<OvsBridgeBackend>(context); }
+
+}  // namespace ovs
+
 OvsBridgeBackend::OvsBridgeBackend(Context context) : context_(std::move(context)) {}
 OvsBridgeBackend::~OvsBridgeBackend() = default;
+
+std::string OvsBridgeBackend::datapath() const {
+  auto it = context_.settings.find("datapath");
+  return ovs::resolve_datapath(it == context_.settings.end() ? "auto" : it->second);
+}
+
+HostNeeds OvsBridgeBackend::host_needs() { return {.software_checksums = datapath() == "netdev"}; }
+
+void OvsBridgeBackend::release(bool labs_remain) {
+  client_.reset();  // the embedded server must not see us connected while it stops
+  if (!labs_remain && ovs::embedded_running()) ovs::stop_embedded();
+}
 
 ovsdb::Client& OvsBridgeBackend::client() {
   if (!client_) {
@@ -51,7 +82,7 @@ std::vector<ObservedBridge> OvsBridgeBackend::observe() {
   }
   std::vector<ObservedBridge> out;
   for (const auto& b : state.bridges) {
-    ObservedBridge ob{.name = b.name, .owner = owner_of(b.external_ids)};
+    ObservedBridge ob{.name = b.name, .owner = owner_of(b.external_ids), .stp = b.stp_enable};
     for (const auto& p : b.ports) {
       if (p.name == b.name) continue;  // the bridge's own internal port
       ObservedPort op{.name = p.name, .owner = owner_of(p.external_ids)};
@@ -80,7 +111,7 @@ void OvsBridgeBackend::apply(const Changes& changes) {
     throw Error(std::string("Open vSwitch: read bridges: ") + e.what());
   }
   const std::string& lab = context_.lab;
-  const vs::StringMap mark{{kOvsMarkKey, lab}};
+  const vs::StringMap mark{{ovs::kMarkKey, lab}};
 
   // Refuse foreign objects before changing anything.
   auto host = netlink::Socket::open();
@@ -113,12 +144,12 @@ void OvsBridgeBackend::apply(const Changes& changes) {
       throw Error("remove bridge \"" + name + "\": not owned by lab \"" + lab + "\" (" + owner_text(b->external_ids) +
                   "); nswire leaves it untouched");
 
-  const std::string datapath = ovs::resolve_datapath(context_.datapath);
+  const std::string datapath = this->datapath();
   vs::Batch batch;
   std::vector<std::string> new_bridges;
   for (const auto& b : changes.ensure_bridges) {
     if (!state.bridge(b.name)) new_bridges.push_back(b.name);
-    batch.add_bridge(vs::AddBridge(b.name, datapath, mark, /*may_exist=*/true));
+    batch.add_bridge(vs::AddBridge(b.name, datapath, mark, /*may_exist=*/true, {.stp_enable = b.stp}));
   }
   for (const auto& p : changes.attach_ports) {
     const auto* existing = state.port(p.name);
@@ -151,7 +182,7 @@ void OvsBridgeBackend::apply(const Changes& changes) {
     if (!link) throw Error("Open vSwitch bridge \"" + b.name + "\": its internal device did not appear in the host namespace");
     if (!link->up || (b.mtu && link->mtu != *b.mtu) || link->alias.empty())
       netlink::change_link(up, {.index = link->index, .name = b.name, .up = true, .mtu = b.mtu,
-                                .alias = linux_mark(lab)});
+                                .alias = link_mark(lab)});
   }
   if (!up.empty()) host.execute(up);
 }

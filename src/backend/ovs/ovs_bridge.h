@@ -1,7 +1,8 @@
-// The Open vSwitch backend: bridges, ports, access VLAN tags and native patch ports written
-// to ovsdb-server as ONE OVSDB transaction per apply() (ovsdb/vswitch.h), then confirmed
-// applied by ovs-vswitchd (cur_cfg). The bridge's internal port is brought up over netlink,
-// so it can carry the lab's gateway address like a Linux bridge.
+// The Open vSwitch backend: bridges (with STP), ports, access VLAN tags and native patch ports
+// written to ovsdb-server as ONE OVSDB transaction per apply() (ovsdb/vswitch.h), then confirmed
+// applied by ovs-vswitchd (cur_cfg). The bridge's internal port is brought up over netlink, so it
+// can carry the lab's gateway address like a Linux bridge. Where no ovsdb-server answers, an
+// embedded Open vSwitch is started (embedded.h) and stopped again by release().
 #pragma once
 
 #include <memory>
@@ -12,6 +13,18 @@ namespace ovsdb {
 class Client;
 }
 
+namespace nswire::backend::ovs {
+
+// The mark on every row a lab owns: external_ids:nswire-lab=LAB.
+inline constexpr const char* kMarkKey = "nswire-lab";
+
+// What Open vSwitch can do: native patch ports, STP; its Port rows outlive their devices; it
+// reserves the names of its datapath devices; setting `datapath: auto | system | netdev`.
+Traits traits();
+std::unique_ptr<BridgeBackend> make(const Context& context);
+
+}  // namespace nswire::backend::ovs
+
 namespace nswire::backend {
 
 class OvsBridgeBackend final : public BridgeBackend {
@@ -19,13 +32,15 @@ class OvsBridgeBackend final : public BridgeBackend {
   explicit OvsBridgeBackend(Context context);
   ~OvsBridgeBackend() override;
   std::string_view name() const override { return "ovs"; }
-  bool supports_patches() const override { return true; }
   std::vector<ObservedBridge> observe() override;
   void apply(const Changes& changes) override;
   std::vector<Warning> diagnose() override { return {}; }
+  HostNeeds host_needs() override;
+  void release(bool labs_remain) override;
 
  private:
   ovsdb::Client& client();  // connects (or starts the embedded OVS) on first use
+  std::string datapath() const;  // the lab's setting, resolved: system | netdev
   Context context_;
   std::unique_ptr<ovsdb::Client> client_;
 };

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "nswire/backend/bridge_backend.h"
+#include "nswire/backend/registry.h"
 #include "nswire/netlink/addresses.h"
 #include "nswire/netlink/links.h"
 #include "nswire/netns/namespace.h"
@@ -29,7 +29,7 @@ void make_node(const std::string& name, const std::string& host_end, const std::
   auto host = nl::Socket::open();
   nl::Batch b;
   nl::add_veth(b, {.name = host_end, .peer_name = "eth0", .peer_netns_fd = ns.fd(), .up = true});
-  nl::change_link(b, {.name = host_end, .alias = linux_mark(kLab)});
+  nl::change_link(b, {.name = host_end, .alias = link_mark(kLab)});
   host.execute(b);
   auto inside = netns::open_netlink(ns);
   int eth0 = nl::find_link(inside, "eth0")->index;
@@ -45,8 +45,8 @@ void make_patch_veth(const std::string& a, const std::string& b) {
   auto host = nl::Socket::open();
   nl::Batch batch;
   nl::add_veth(batch, {.name = a, .peer_name = b, .up = true});
-  nl::change_link(batch, {.name = a, .alias = linux_mark(kLab)});
-  nl::change_link(batch, {.name = b, .up = true, .alias = linux_mark(kLab)});
+  nl::change_link(batch, {.name = a, .alias = link_mark(kLab)});
+  nl::change_link(batch, {.name = b, .up = true, .alias = link_mark(kLab)});
   host.execute(batch);
 }
 
@@ -78,7 +78,7 @@ class BothBackends : public ::testing::TestWithParam<std::string> {
     auto host = nl::Socket::open();
     nl::Batch del;
     for (const auto& l : nl::dump_links(host))
-      if (l.alias == linux_mark(kLab) && l.kind == "veth") nl::delete_link(del, l.name);
+      if (l.alias == link_mark(kLab) && l.kind == "veth") nl::delete_link(del, l.name);
     host.send(del);  // a veth's peer may already be gone with it
   }
   std::unique_ptr<BridgeBackend> backend_;
@@ -108,7 +108,7 @@ TEST_P(BothBackends, Seed001ThreeNamespacesOnOneBridge) {
     for (const auto& l : nswire::test::bridge_links())
       if (l.value("master", "") == "br0") ++enslaved;
     EXPECT_EQ(enslaved, 3);
-    EXPECT_EQ((*ip_link("", "br0"))["ifalias"], linux_mark(kLab));
+    EXPECT_EQ((*ip_link("", "br0"))["ifalias"], link_mark(kLab));
   } else {
     auto bridges = ovs_rows({"--columns=name,external_ids,datapath_type", "list", "Bridge"});
     ASSERT_EQ(bridges.size(), 1u);

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "../../../src/backend/ovs/embedded.h"
-#include "nswire/backend/bridge_backend.h"
+#include "nswire/backend/registry.h"
 #include "oracle.h"
 
 using namespace nswire::backend;

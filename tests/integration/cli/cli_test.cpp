@@ -249,6 +249,35 @@ TEST_P(Cli, ExecRunsInTheNodeWithItsResolvConf) {
   EXPECT_EQ(nsw({"down", file}).code, 0);
 }
 
+// `stp: true` is applied on either backend (OVS: Bridge.stp_enable; Linux: IFLA_BR_STP_STATE),
+// observed back (status in sync), and turned off again by an edit.
+TEST_P(Cli, StpIsAppliedObservedAndChanged) {
+  const std::string lab = "name: cli-stp\nbridges:\n  br0: { stp: true }\nnodes:\n  a: { interfaces: { eth0: { bridge: br0 } } }\n";
+  auto file = write_lab("cli-stp", lab);
+  auto stp_on = [&] {
+    if (backend() == "ovs") return nswire::test::ovs_vsctl({"get", "Bridge", "br0", "stp_enable"}) == "true";
+    auto l = nswire::test::ip_link("", "br0");
+    return l && (*l)["linkinfo"]["info_data"]["stp_state"].get<int>() != 0;
+  };
+  ASSERT_EQ(nsw({"up", file}).code, 0);
+  EXPECT_TRUE(stp_on());
+  EXPECT_EQ(nsw({"status", file}).code, 0);
+  EXPECT_TRUE(nsw({"plan", file, "--json"}).j()["actions"].empty());
+  std::string off = lab;
+  off.replace(off.find("stp: true"), 9, "stp: false");
+  write_lab("cli-stp", off);
+  auto plan = nsw({"plan", file, "--json"}).j()["actions"];
+  ASSERT_EQ(plan.size(), 1u) << plan.dump();
+  EXPECT_EQ(plan[0]["op"], "modify");
+  EXPECT_EQ(plan[0]["kind"], "bridge");
+  EXPECT_EQ(plan[0]["detail"], "STP off");
+  EXPECT_EQ(nsw({"status", file}).code, 3) << "a bridge whose STP differs is drift, and status says so";
+  ASSERT_EQ(nsw({"up", file}).code, 0);
+  EXPECT_FALSE(stp_on());
+  EXPECT_EQ(nsw({"status", file}).code, 0);
+  EXPECT_EQ(nsw({"down", file}).code, 0);
+}
+
 // Both sysctl(8) spellings work end to end: the slash form names interfaces with a dot in their
 // name as written, the dot form through '/' standing for that dot.
 TEST_P(Cli, SysctlsInBothSpellingsAreAppliedAndInSync) {

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "nswire/model/validate.h"
+#include "nswire/backend/registry.h"
 
 using namespace nswire::model;
 namespace fs = std::filesystem;
@@ -47,7 +48,7 @@ TEST(Corpus, EveryInvalidFileFailsWithItsExpectedFirstError) {
     // Diagnostics name the file the way it was given; give the bare name, like `nswire validate lab.yaml`.
     std::ifstream in(f);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    Checked c = check_string(text, f.filename().string());
+    Checked c = check_string(text, f.filename().string(), nswire::backend::catalog());
     EXPECT_FALSE(c.ok());
     auto first = std::find_if(c.diagnostics.begin(), c.diagnostics.end(),
                               [](const Diagnostic& d) { return d.severity == Severity::error; });
@@ -61,7 +62,7 @@ TEST(Corpus, EveryValidFilePasses) {
   auto files = yaml_files(kData / "valid");
   ASSERT_GE(files.size(), 3u);
   for (const auto& f : files) {
-    Checked c = check_file(f.string());
+    Checked c = check_file(f.string(), nswire::backend::catalog());
     for (const auto& d : c.diagnostics) {
       if (d.severity == Severity::error) ADD_FAILURE() << d.to_string();
     }

@@ -8,7 +8,7 @@
 #include <set>
 
 #include "fixture.h"
-#include "nswire/backend/bridge_backend.h"
+#include "nswire/backend/registry.h"
 
 using namespace nswire::model;
 namespace fake = nswire::model::fixture;
@@ -130,7 +130,7 @@ TEST(Flatten, HostEndsAreTraceableToTheirLabNodeAndInterface) {
   EXPECT_EQ(v.b, (VethEnd{.ns = "alpha1", .ifname = "ethernet0", .mtu = 1400}));
   std::string alias = link_alias("lab1", v.origin);
   EXPECT_EQ(alias, "nswire:lab1 node alpha1 interface ethernet0");
-  EXPECT_EQ(nswire::backend::lab_of_linux_mark(alias), "lab1");
+  EXPECT_EQ(nswire::backend::lab_of_link_mark(alias), "lab1");
 }
 
 TEST(Flatten, BridgeToBridgeLinkIsAVethUnlessBothAreOvs) {
@@ -248,7 +248,7 @@ TEST(Flatten, BridgesKeepTheirBackendStpAndMtu) {
   auto d = fake::desired("name: lab1\nbackend: ovs\novs: { datapath: netdev }\nbridges:\n"
                          "  a: {}\n  b: { backend: linux, stp: true, mtu: 9000 }\n");
   EXPECT_EQ(d.lab, "lab1");
-  EXPECT_EQ(d.ovs_datapath, "netdev");
+  EXPECT_EQ(d.settings.at("ovs").at("datapath"), "netdev");
   EXPECT_EQ(d.bridges, (std::vector<DesiredBridge>{{"a", "ovs", false, {}}, {"b", "linux", true, 9000}}));
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "nswire/model/desired.h"
+#include "nswire/backend/registry.h"
 #include "nswire/model/validate.h"
 
 namespace nswire::model::fixture {
@@ -14,7 +15,7 @@ namespace nswire::model::fixture {
 inline Lab lab(const std::string& yaml) {
   ValidateOptions opts;
   opts.path_exists = [](const std::string&) { return true; };
-  auto checked = check_string(yaml, "lab.yaml", opts);
+  auto checked = check_string(yaml, "lab.yaml", nswire::backend::catalog(), opts);
   if (!checked.ok()) {
     std::string s = "lab does not validate:";
     for (const auto& d : checked.diagnostics) s += "\n  " + d.to_string();
@@ -23,6 +24,6 @@ inline Lab lab(const std::string& yaml) {
   return checked.lab;
 }
 
-inline Desired desired(const std::string& yaml) { return flatten(lab(yaml)); }
+inline Desired desired(const std::string& yaml) { return flatten(lab(yaml), nswire::backend::catalog()); }
 
 }  // namespace nswire::model::fixture

@@ -1,5 +1,6 @@
 // Graph output: DOT and Mermaid show every bridge, node, interface (with addresses) and link.
 #include "nswire/model/graph.h"
+#include "nswire/backend/registry.h"
 
 #include <gtest/gtest.h>
 
@@ -30,7 +31,7 @@ links:
 }  // namespace
 
 TEST(Graph, DotHasEveryObject) {
-  Lab lab = parse_string(kLab, "g.yaml");
+  Lab lab = parse_string(kLab, "g.yaml", nswire::backend::catalog());
   std::string dot = to_dot(lab);
   EXPECT_EQ(dot.rfind("graph \"g1\" {\n", 0), 0u) << dot;
   EXPECT_NE(dot.find("bridge0 [shape=box, label=\"br0 (ovs)\\n10.0.2.1/24\"];"), std::string::npos) << dot;
@@ -48,7 +49,7 @@ TEST(Graph, DotHasEveryObject) {
 }
 
 TEST(Graph, MermaidHasEveryObject) {
-  Lab lab = parse_string(kLab, "g.yaml");
+  Lab lab = parse_string(kLab, "g.yaml", nswire::backend::catalog());
   std::string m = to_mermaid(lab);
   EXPECT_EQ(m.rfind("graph LR\n", 0), 0u) << m;
   EXPECT_NE(m.find("  bridge0[\"br0 (ovs)<br/>10.0.2.1/24\"]\n"), std::string::npos) << m;
@@ -61,7 +62,7 @@ TEST(Graph, MermaidHasEveryObject) {
 }
 
 TEST(Graph, NoHostVertexWithoutHostLinks) {
-  Lab lab = parse_string("name: g\nbridges: { b: {} }\n", "g.yaml");
+  Lab lab = parse_string("name: g\nbridges: { b: {} }\n", "g.yaml", nswire::backend::catalog());
   EXPECT_EQ(to_dot(lab).find("host"), std::string::npos);
   EXPECT_EQ(to_mermaid(lab), "graph LR\n  bridge0[\"b (linux)\"]\n");
 }

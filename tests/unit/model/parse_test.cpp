@@ -1,6 +1,7 @@
 // The parser: the full example of DESIGN.md into the model, and each parse-stage finding
 // (YAML syntax, types, unknown and duplicate keys, value syntax) at its line:column.
 #include "nswire/model/parse.h"
+#include "nswire/backend/registry.h"
 
 #include <gtest/gtest.h>
 
@@ -47,7 +48,7 @@ tests:
 
 std::vector<Diagnostic> parse_errors(const std::string& text) {
   std::vector<Diagnostic> d;
-  parse_string(text, "lab.yaml", d);
+  parse_string(text, "lab.yaml", nswire::backend::catalog(), d);
   return d;
 }
 
@@ -60,11 +61,11 @@ std::string first_error(const std::string& text) {
 }  // namespace
 
 TEST(Parse, DesignExampleIntoTheModel) {
-  Lab lab = parse_string(kDesignExample, "lab.yaml");
+  Lab lab = parse_string(kDesignExample, "lab.yaml", nswire::backend::catalog());
   EXPECT_EQ(lab.version, 1);
   EXPECT_EQ(lab.name, "lab1");
-  EXPECT_EQ(lab.backend, Backend::ovs);
-  EXPECT_EQ(lab.ovs.datapath, Datapath::automatic);
+  EXPECT_EQ(lab.backend, "ovs");
+  EXPECT_EQ(lab.settings.at("ovs").at("datapath"), "auto");
 
   ASSERT_EQ(lab.bridges.size(), 2u);
   EXPECT_EQ(lab.bridges[0].name, "br0");
@@ -73,10 +74,10 @@ TEST(Parse, DesignExampleIntoTheModel) {
   EXPECT_EQ(lab.bridges[0].addresses[0].to_string(), "10.0.2.1/24");
   EXPECT_EQ(lab.bridges[0].loc.line, 5);
   EXPECT_EQ(lab.bridges[0].loc.column, 3);
-  EXPECT_EQ(lab.bridges[1].backend, Backend::linux_bridge);
+  EXPECT_EQ(lab.bridges[1].backend, "linux");
   EXPECT_FALSE(lab.bridges[1].stp);
-  EXPECT_EQ(effective_backend(lab, lab.bridges[0]), Backend::ovs);
-  EXPECT_EQ(effective_backend(lab, lab.bridges[1]), Backend::linux_bridge);
+  EXPECT_EQ(effective_backend(lab, lab.bridges[0]), "ovs");
+  EXPECT_EQ(effective_backend(lab, lab.bridges[1]), "linux");
 
   ASSERT_EQ(lab.nodes.size(), 3u);
   const Node& blue = lab.nodes[0];
@@ -140,15 +141,15 @@ TEST(Parse, DesignExampleValidatesCleanWhenThePidExists) {
     asked.push_back(p);
     return p == "/proc/4242/ns/net";
   };
-  Checked c = check_string(kDesignExample, "lab.yaml", opts);
+  Checked c = check_string(kDesignExample, "lab.yaml", nswire::backend::catalog(), opts);
   for (const auto& d : c.diagnostics) ADD_FAILURE() << d.to_string();
   EXPECT_TRUE(c.ok());
   EXPECT_EQ(asked, std::vector<std::string>{"/proc/4242/ns/net"});
 }
 
 TEST(Parse, LocationsDoNotTakePartInEquality) {
-  Lab a = parse_string(kDesignExample, "a.yaml");
-  Lab b = parse_string(std::string("\n\n") + kDesignExample, "b.yaml");
+  Lab a = parse_string(kDesignExample, "a.yaml", nswire::backend::catalog());
+  Lab b = parse_string(std::string("\n\n") + kDesignExample, "b.yaml", nswire::backend::catalog());
   EXPECT_EQ(a, b);
   EXPECT_NE(a.nodes[0].loc.line, b.nodes[0].loc.line);
   b.nodes[0].interfaces[0].mtu = 9000;
@@ -157,7 +158,7 @@ TEST(Parse, LocationsDoNotTakePartInEquality) {
 
 TEST(Parse, ThrowingFormCarriesEveryError) {
   try {
-    parse_string("name: x\nbackend: foo\nbridges: []\n", "lab.yaml");
+    parse_string("name: x\nbackend: foo\nbridges: []\n", "lab.yaml", nswire::backend::catalog());
     FAIL() << "no throw";
   } catch (const ParseError& e) {
     ASSERT_EQ(e.diagnostics().size(), 2u);
@@ -224,12 +225,12 @@ TEST(Parse, EnumerationsAndVersion) {
   EXPECT_EQ(first_error("name: x\ntests:\n  - { from: a, to: b, proto: sctp }\n"),
             "lab.yaml:3:30: test 1: bad proto \"sctp\" (expected icmp, tcp or udp)");
   EXPECT_EQ(first_error("name: x\nlinks:\n  - { endpoints: [a, b], patch: gre }\n"),
-            "lab.yaml:3:33: link 1: bad patch \"gre\" (expected auto, ovs or veth)");
+            "lab.yaml:3:33: link 1: bad patch \"gre\" (expected auto, veth, native or ovs)");
 }
 
 TEST(Parse, RoutesV6DefaultAndMissingTo) {
   Lab lab = parse_string("name: x\nnodes:\n  a:\n    routes:\n      - { to: default, via: 'fd00::1' }\n"
-                         "      - { to: '10.1.0.0/16', dev: eth0 }\n", "lab.yaml");
+                         "      - { to: '10.1.0.0/16', dev: eth0 }\n", "lab.yaml", nswire::backend::catalog());
   ASSERT_EQ(lab.nodes[0].routes.size(), 2u);
   EXPECT_EQ(lab.nodes[0].routes[0].to, IpPrefix::any(AF_INET6));
   EXPECT_EQ(lab.nodes[0].routes[1].dev, "eth0");
@@ -249,7 +250,7 @@ TEST(Parse, AttachNeedsExactlyOneOfPidOrPath) {
   EXPECT_EQ(d[0].to_string(), "lab.yaml:3:23: node \"a\": attach: \"pid\": \"__PID__\" is not an integer");
   EXPECT_EQ(first_error("name: x\nnodes:\n  a: { attach: { pid: x, path: /x } }\n"),
             "lab.yaml:3:16: node \"a\": attach takes \"pid\" or \"path\", not both");
-  Lab lab = parse_string("name: x\nnodes:\n  a: { attach: { path: /run/netns/x } }\n", "lab.yaml");
+  Lab lab = parse_string("name: x\nnodes:\n  a: { attach: { path: /run/netns/x } }\n", "lab.yaml", nswire::backend::catalog());
   EXPECT_EQ(lab.nodes[0].attach.kind, AttachKind::path);
   EXPECT_EQ(lab.nodes[0].attach.path, "/run/netns/x");
 }
@@ -258,7 +259,7 @@ TEST(Parse, TestsAndSysctls) {
   Lab lab = parse_string(
       "name: x\nnodes:\n  r:\n    sysctls: { net.ipv4.ip_forward: 1, net.ipv6.conf.all.forwarding: 1 }\n"
       "tests:\n  - { from: a, to: b, proto: tcp, port: 80, count: 3, timeout_ms: 250 }\n",
-      "lab.yaml");
+      "lab.yaml", nswire::backend::catalog());
   EXPECT_EQ(lab.nodes[0].sysctls.at("net.ipv4.ip_forward"), "1");
   EXPECT_EQ(lab.nodes[0].sysctls.size(), 2u);
   const ConnectivityTest& t = lab.tests.at(0);
@@ -295,8 +296,8 @@ TEST(Parse, AliasBombStopsWithOneError) {
 
 TEST(Parse, FileThatDoesNotExist) {
   std::vector<Diagnostic> d;
-  parse_file("/nonexistent/lab.yaml", d);
+  parse_file("/nonexistent/lab.yaml", nswire::backend::catalog(), d);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].to_string(), "/nonexistent/lab.yaml: cannot open the lab file: No such file or directory");
-  EXPECT_THROW(parse_file("/nonexistent/lab.yaml"), ParseError);
+  EXPECT_THROW(parse_file("/nonexistent/lab.yaml", nswire::backend::catalog()), ParseError);
 }

@@ -1,6 +1,7 @@
 // The validator: each whole-lab rule, once failing and (where the rule has a near miss) once
 // passing, through check_string so the file:line:col of each finding is checked as well.
 #include "nswire/model/validate.h"
+#include "nswire/backend/registry.h"
 
 #include <gtest/gtest.h>
 
@@ -29,7 +30,7 @@ nodes:
 Checked check(const std::string& text) {
   ValidateOptions opts;
   opts.path_exists = [](const std::string& p) { return p == "/proc/77/ns/net" || p == "/run/netns/c1"; };
-  return check_string(text, "lab.yaml", opts);
+  return check_string(text, "lab.yaml", nswire::backend::catalog(), opts);
 }
 
 // Every diagnostic, "file:line:col: message", in order.
@@ -186,11 +187,46 @@ TEST(Validate, LinkEndpointsMustResolve) {
   EXPECT_TRUE(Clean(kBase + "links:\n  - endpoints: [br0, red:eth1]\n"));
 }
 
+// What a lab may ask of a backend comes from the backend's traits (the registry), not from its
+// name: the same file checked against a catalog whose backends lack a feature is refused there.
+TEST(Validate, BackendTraitsDecideWhatALabMayAsk) {
+  nswire::backend::Catalog limited = nswire::backend::catalog();
+  for (auto& b : limited) {
+    b.traits.stp = false;
+    b.traits.native_patches = false;
+  }
+  auto errors = [&](const std::string& text) {
+    std::vector<std::string> out;
+    for (const auto& d : check_string(text, "lab.yaml", limited).diagnostics) out.push_back(d.to_string());
+    return out;
+  };
+  std::string stp = "name: x\nbackend: ovs\nbridges:\n  br0: { stp: true }\n";
+  EXPECT_TRUE(check(stp).ok());
+  EXPECT_EQ(errors(stp), std::vector<std::string>{"lab.yaml:4:3: bridge \"br0\": stp: the ovs backend has no spanning tree"});
+  std::string patched = "name: x\nbackend: ovs\nbridges: { a: {}, b: {} }\nlinks:\n  - { endpoints: [a, b], patch: native }\n";
+  EXPECT_TRUE(check(patched).ok());
+  EXPECT_EQ(errors(patched), std::vector<std::string>{"lab.yaml:5:5: link \"a -- b\": patch: native: the ovs backend has no native "
+                                                      "patches; join its bridges with patch: veth"});
+  EXPECT_TRUE(Reports("name: x\nbridges: { a: {}, b: { backend: ovs } }\nlinks:\n  - { endpoints: [a, b], patch: native }\n",
+                      "lab.yaml:4:5: link \"a -- b\": patch: native needs both bridges on one backend, and \"a\" is served by "
+                      "linux, \"b\" by ovs"));
+  // A backend without native patches cannot be named as one.
+  EXPECT_TRUE(Reports("name: x\nbridges: { a: {}, b: {} }\nlinks:\n  - { endpoints: [a, b], patch: linux }\n",
+                      "lab.yaml:4:33: link 1: bad patch \"linux\": the linux backend has no native patches (expected auto, veth, native or ovs)"));
+}
+
+TEST(Validate, BridgeNamesABackendKeepsForItselfAreRefused) {
+  for (const char* name : {"ovs-system", "ovs-netdev"})
+    EXPECT_TRUE(Reports(std::string("name: x\nbackend: ovs\nbridges:\n  ") + name + ": {}\n",
+                        std::string("lab.yaml:4:3: bridge name \"") + name + "\" is reserved by the ovs backend for its own device"));
+  EXPECT_TRUE(Clean("name: x\nbridges:\n  ovs-system: {}\n"));  // a Linux bridge may take the name
+}
+
 TEST(Validate, LinkAddressesAndPatch) {
   EXPECT_TRUE(Reports(kBase + "links:\n  - endpoints: [br0, blue:eth1]\n    addresses: [[10.5.0.1/24], []]\n",
                       "lab.yaml:15:17: link \"br0 -- blue:eth1\": addresses given for bridge endpoint \"br0\" (put them on the bridge)"));
   EXPECT_TRUE(Reports(kBase + "links:\n  - { endpoints: [br0, br1], patch: ovs }\n",
-                      "lab.yaml:15:5: link \"br0 -- br1\": patch: ovs needs OVS bridges, and \"br0\" is served by the linux backend"));
+                      "lab.yaml:15:5: link \"br0 -- br1\": patch: ovs needs ovs bridges, and \"br0\" is served by the linux backend"));
   EXPECT_TRUE(Clean("backend: ovs\n" + kBase + "links:\n  - { endpoints: [br0, br1], patch: ovs }\n"));
   EXPECT_TRUE(Clean(kBase + "links:\n  - { endpoints: [br0, br1], patch: veth, mtu: 1400 }\n"));
   EXPECT_TRUE(Reports(kBase + "links:\n  - { endpoints: [blue:e1, red:e1], patch: veth }\n",
@@ -242,9 +278,9 @@ TEST(Validate, AttachPidAndPathMustExist) {
 
 TEST(Validate, AttachUsesRealStatByDefault) {
   std::string self = "name: x\nnodes:\n  me: { attach: { pid: " + std::to_string(getpid()) + " } }\n";
-  EXPECT_TRUE(check_string(self, "lab.yaml").ok());
-  EXPECT_TRUE(check_string("name: x\nnodes:\n  me: { attach: { path: /proc/self/ns/net } }\n", "lab.yaml").ok());
-  EXPECT_FALSE(check_string("name: x\nnodes:\n  me: { attach: { path: /nonexistent/ns } }\n", "lab.yaml").ok());
+  EXPECT_TRUE(check_string(self, "lab.yaml", nswire::backend::catalog()).ok());
+  EXPECT_TRUE(check_string("name: x\nnodes:\n  me: { attach: { path: /proc/self/ns/net } }\n", "lab.yaml", nswire::backend::catalog()).ok());
+  EXPECT_FALSE(check_string("name: x\nnodes:\n  me: { attach: { path: /nonexistent/ns } }\n", "lab.yaml", nswire::backend::catalog()).ok());
 }
 
 TEST(Validate, TestsReferToNodesWithAddresses) {
@@ -303,7 +339,7 @@ TEST(Validate, ValidatesLabsBuiltInCode) {
   Lab lab;
   lab.name = "code";
   lab.nodes.push_back(Node{.name = "a", .interfaces = {Interface{.name = "eth0", .bridge = "missing"}}});
-  auto d = validate(lab);
+  auto d = validate(lab, nswire::backend::catalog());
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].message, "node \"a\": interface \"eth0\": unknown bridge \"missing\"");
   EXPECT_EQ(d[0].line, 0);
@@ -315,7 +351,7 @@ TEST(Validate, FindingsAreCappedForPathologicalLabs) {
   Node n{.name = "a"};
   for (int i = 0; i < 2000; ++i) n.interfaces.push_back(Interface{.name = "e" + std::to_string(i), .bridge = "nope"});
   lab.nodes.push_back(n);
-  auto d = validate(lab);
+  auto d = validate(lab, nswire::backend::catalog());
   ASSERT_EQ(d.size(), 501u);
   EXPECT_EQ(d.back().message, "too many findings; the rest are not shown");
 }

@@ -71,8 +71,8 @@ inline Observed after_up(const Desired& d, Observed o = empty_system()) {
     record.bridges[b.name] = b.backend;
     bool linux = b.backend == "linux";
     add_link(host, {.name = b.name, .kind = linux ? "bridge" : "openvswitch", .mtu = b.mtu.value_or(1500),
-                    .up = true, .alias = linux ? backend::linux_mark(d.lab) : "", .stp = linux && b.stp});
-    o.bridges[b.backend].push_back({.name = b.name, .owner = d.lab, .stp = linux && b.stp});
+                    .up = true, .alias = linux ? backend::link_mark(d.lab) : "", .stp = linux && b.stp});
+    o.bridges[b.backend].push_back({.name = b.name, .owner = d.lab, .stp = b.stp});
   }
   record.backends.assign(backends.begin(), backends.end());
 
@@ -112,7 +112,7 @@ inline Observed after_up(const Desired& d, Observed o = empty_system()) {
       if (!e.bridge.empty()) {
         std::optional<uint16_t> vlan = e.vlan;
         // The Linux backend reports VLAN 1 (the bridge default) as no access VLAN.
-        if (backend_of[e.bridge] == "linux" && vlan == 1) vlan.reset();
+        if (d.traits(backend_of[e.bridge]).vlan1_is_untagged && vlan == 1) vlan.reset();
         bridge(o, backend_of[e.bridge], e.bridge).ports.push_back({.name = e.ifname, .vlan = vlan, .owner = d.lab});
       }
     }

@@ -58,7 +58,7 @@ Observed shared_machine(const Desired& d) {
 
 TEST(PlanDown, RemovesOwnedBridgesRecordedNamespacesAndMarkedLinks) {
   auto d = fake::desired(kLab);
-  auto p = plan_down("lab1", shared_machine(d));
+  auto p = plan_down("lab1", shared_machine(d), nswire::backend::catalog());
   EXPECT_EQ(p.removals["ovs"].remove_bridges, (std::vector<std::string>{"o1", "o2"}));
   EXPECT_EQ(p.removals["linux"].remove_bridges, std::vector<std::string>{"l1"});
   EXPECT_EQ(p.remove_namespaces, (std::vector<std::string>{"blue", "red"}));
@@ -82,7 +82,7 @@ TEST(PlanDown, RemovesOwnedBridgesRecordedNamespacesAndMarkedLinks) {
 
 TEST(PlanDown, NeverTouchesForeignBridgesNamespacesOrLinks) {
   auto d = fake::desired(kLab);
-  auto p = plan_down("lab1", shared_machine(d));
+  auto p = plan_down("lab1", shared_machine(d), nswire::backend::catalog());
   for (const auto& [backend, c] : p.removals) {
     for (const auto& b : c.remove_bridges) EXPECT_TRUE(b != "docker0" && b != "ovsbr") << b;
     for (const auto& port : c.detach_ports) EXPECT_TRUE(port.bridge != "docker0" && port.bridge != "ovsbr");
@@ -98,7 +98,7 @@ TEST(PlanDown, NeverTouchesForeignBridgesNamespacesOrLinks) {
 
 TEST(PlanDown, NeverRemovesAnAttachedNamespaceOnlyItsMarkedLinks) {
   auto d = fake::desired(kLab);
-  auto p = plan_down("lab1", shared_machine(d));
+  auto p = plan_down("lab1", shared_machine(d), nswire::backend::catalog());
   EXPECT_EQ(std::count(p.remove_namespaces.begin(), p.remove_namespaces.end(), "web"), 0);
   std::vector<std::string> in_web;
   for (const auto& [ns, ifname] : p.delete_links)
@@ -107,11 +107,11 @@ TEST(PlanDown, NeverRemovesAnAttachedNamespaceOnlyItsMarkedLinks) {
 }
 
 TEST(PlanDown, OfALabNotUpIsEmptyAndOfAnotherLabTouchesNothingOfThisOne) {
-  EXPECT_TRUE(plan_down("lab1", fake::empty_system()).empty());
+  EXPECT_TRUE(plan_down("lab1", fake::empty_system(), nswire::backend::catalog()).empty());
   auto d = fake::desired(kLab);
   auto o = shared_machine(d);
   o.record.reset();  // `down` of lab2 reads lab2's (absent) record
-  auto p = plan_down("lab2", o);
+  auto p = plan_down("lab2", o, nswire::backend::catalog());
   EXPECT_TRUE(p.empty());
   EXPECT_TRUE(p.delete_links.empty());
   EXPECT_TRUE(p.removals.empty());
@@ -120,7 +120,7 @@ TEST(PlanDown, OfALabNotUpIsEmptyAndOfAnotherLabTouchesNothingOfThisOne) {
 TEST(PlanDown, RemovesExactlyTheBridgesAndNamespacesUpCreated) {
   auto d = fake::desired(kLab);
   auto up = plan_up(d, fake::empty_system());
-  auto down = plan_down("lab1", fake::after_up(d));
+  auto down = plan_down("lab1", fake::after_up(d), nswire::backend::catalog());
   size_t made_bridges = 0, gone_bridges = 0;
   for (const auto& [b, c] : up.bridges) made_bridges += c.ensure_bridges.size();
   for (const auto& [b, c] : down.removals) gone_bridges += c.remove_bridges.size();

@@ -73,12 +73,12 @@ links:
 std::string dump(const Plan& p) {
   std::string s;
   for (const auto& a : p.actions)
-    s += std::string("\n  ") + to_string(a.op) + " " + a.kind + " " + a.object + (a.detail.empty() ? "" : " (" + a.detail + ")");
+    s += std::string("\n  ") + to_string(a.op) + " " + to_string(a.kind) + " " + a.object + (a.detail.empty() ? "" : " (" + a.detail + ")");
   return s.empty() ? "\n  <empty plan>" : s;
 }
 
 size_t count(const Plan& p, Action::Op op, const std::string& kind) {
-  return std::count_if(p.actions.begin(), p.actions.end(), [&](const Action& a) { return a.op == op && a.kind == kind; });
+  return std::count_if(p.actions.begin(), p.actions.end(), [&](const Action& a) { return a.op == op && to_string(a.kind) == kind; });
 }
 
 const NamespaceChanges* changes_in(const Plan& p, const std::string& node) {
@@ -342,7 +342,8 @@ TEST(PlanUp, AddressRemovedByHandIsAddedAgain) {
   addrs.erase(std::find_if(addrs.begin(), addrs.end(), [](const auto& a) { return a.prefix == pfx("10.0.2.101/24"); }));
   auto p = plan_up(d, o);
   ASSERT_EQ(p.actions.size(), 1u) << dump(p);
-  EXPECT_EQ(p.actions[0], (Action{Action::Op::create, "address", "10.0.2.101/24 on red:eth0", ""}));
+  EXPECT_EQ(p.actions[0],
+            (Action{Action::Op::create, Action::Kind::address, {"red", "eth0"}, "10.0.2.101/24 on red:eth0", ""}));
 }
 
 // --- foreign objects -------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "fake_observed.h"
 
@@ -140,4 +141,92 @@ TEST(Status, ABridgeOnTheOtherBackendSaysSo) {
   ASSERT_TRUE(row);
   EXPECT_FALSE(row->ok);
   EXPECT_EQ(row->live, "on linux");
+}
+
+// One judgement: the planner and status ask the same Judge, so for every kind of drift the lab is
+// in sync (nothing planned) exactly when every row is as wanted, and each drift below is one.
+TEST(Status, RowsAndThePlanAgreeOnEveryDrift) {
+  const std::string lab = R"(name: lab1
+backend: ovs
+bridges:
+  br0: { addresses: [10.0.2.1/24], stp: true, mtu: 1500 }
+  br1: {}
+  lb: { backend: linux }
+links:
+  - endpoints: [br0, br1]
+nodes:
+  blue:
+    interfaces:
+      eth0: { bridge: br0, addresses: [10.0.2.100/24], mtu: 1400, mac: '02:00:00:00:00:aa' }
+      eth1: { bridge: lb, addresses: [10.0.3.100/24] }
+    routes:
+      - { to: default, via: 10.0.2.1 }
+    sysctls: { net.ipv4.ip_forward: 1 }
+    dns: { nameservers: [10.0.2.1] }
+  red:
+    interfaces:
+      eth0: { bridge: br0, vlan: 20, addresses: [10.0.2.101/24] }
+)";
+  auto d = fake::desired(lab);
+  d.software_checksums = true;
+  auto link = [](Observed& o, const std::string& ns, const std::string& name) -> nswire::netlink::Link& {
+    for (auto& l : o.namespaces[ns].links)
+      if (l.name == name) return l;
+    throw std::runtime_error("no link " + name);
+  };
+  auto port = [&](Observed& o, const std::string& name) -> nswire::backend::ObservedPort& {
+    for (auto& [backend, bridges] : o.bridges)
+      for (auto& b : bridges)
+        for (auto& p : b.ports)
+          if (p.name == name) return p;
+    throw std::runtime_error("no port " + name);
+  };
+  std::string blue_eth0 = blue_host(d);
+  std::vector<std::pair<std::string, std::function<void(Observed&)>>> drifts = {
+      {"bridge STP", [](Observed& o) { fake::bridge(o, "ovs", "br0").stp = false; }},
+      {"bridge MTU", [&](Observed& o) { link(o, kHost, "br0").mtu = 9000; }},
+      {"bridge gone",
+       [](Observed& o) {
+         std::erase_if(o.bridges["ovs"], [](const auto& b) { return b.name == "br1"; });
+         std::erase_if(o.namespaces[kHost].links, [](const auto& l) { return l.name == "br1"; });
+       }},
+      {"link down", [&](Observed& o) { link(o, "red", "eth0").up = false; }},
+      {"MTU", [&](Observed& o) { link(o, "blue", "eth0").mtu = 1500; }},
+      {"MAC", [&](Observed& o) { link(o, "blue", "eth0").mac = "02:00:00:00:00:bb"; }},
+      {"mark", [&](Observed& o) { link(o, kHost, blue_eth0).alias = "nswire:lab1 something else"; }},
+      {"checksum offload", [&](Observed& o) { o.namespaces["red"].tx_checksum["eth0"] = true; }},
+      {"port error", [&](Observed& o) { port(o, blue_eth0).error = "could not open network device"; }},
+      {"port VLAN", [&](Observed& o) { port(o, blue_eth0).vlan = 7; }},
+      {"patch half", [&](Observed& o) { port(o, d.patches.at(0).port_a).patch_peer = ""; }},
+      {"address gone",
+       [](Observed& o) { std::erase_if(o.namespaces["red"].addresses, [](const auto& a) { return a.prefix.to_string() == "10.0.2.101/24"; }); }},
+      {"address extra",
+       [&](Observed& o) {
+         o.namespaces["red"].addresses.push_back(
+             {.index = link(o, "red", "eth0").index, .prefix = nswire::IpPrefix::from("10.0.2.199/24"), .scope = 0});
+       }},
+      {"route gone", [](Observed& o) { std::erase_if(o.namespaces["blue"].routes, [](const auto& r) { return r.gateway.has_value(); }); }},
+      {"sysctl", [](Observed& o) { o.namespaces["blue"].sysctls["net.ipv4.ip_forward"] = "0"; }},
+      {"dns changed", [](Observed& o) { o.namespaces["blue"].resolv_conf = "nameserver 1.1.1.1\n"; }},
+      {"dns gone", [](Observed& o) { o.namespaces["blue"].resolv_conf.reset(); }},
+      {"namespace gone", [](Observed& o) { o.namespaces["red"] = {}; }},
+  };
+  auto all_ok = [](const std::vector<ObjectStatus>& rows) {
+    return std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.ok; });
+  };
+  {
+    auto o = fake::after_up(d);
+    auto plan = plan_up(d, o);
+    EXPECT_TRUE(plan.empty());
+    EXPECT_TRUE(all_ok(object_status(d, o, plan)));
+  }
+  for (const auto& [name, drift] : drifts) {
+    SCOPED_TRACE(name);
+    auto o = fake::after_up(d);
+    drift(o);
+    auto plan = plan_up(d, o);
+    auto rows = object_status(d, o, plan);
+    EXPECT_FALSE(plan.empty()) << "a drift the planner does not see";
+    EXPECT_FALSE(all_ok(rows)) << "a drift status does not show";
+  }
 }

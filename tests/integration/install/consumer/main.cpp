@@ -8,6 +8,7 @@
 #include <string>
 
 #include <nswire/model/validate.h>
+#include <nswire/backend/registry.h>
 #include <ovsdb/framing.h>
 
 namespace {
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
     text = ss.str();
     filename = argv[1];
   }
-  auto checked = nswire::model::check_string(text, filename);
+  auto checked = nswire::model::check_string(text, filename, nswire::backend::catalog());
   for (const auto& d : checked.diagnostics) std::cerr << d.to_string() << "\n";
   if (!checked.ok()) return 1;
   // The OVSDB client library links too: frame one JSON-RPC message and read it back.

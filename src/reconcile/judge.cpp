@@ -1,0 +1,165 @@
+// The one judgement of "as wanted"; see judge.h.
+#include "judge.h"
+
+#include <linux/rtnetlink.h>
+
+#include <algorithm>
+
+#include "nswire/error.h"
+#include "nswire/netns/rules.h"
+
+namespace nswire::reconcile {
+
+Judge::Judge(const Desired& desired, const Observed& observed) : d_(desired), o_(observed) {
+  for (const auto& [backend, bridges] : o_.bridges)
+    for (const auto& b : bridges)
+      for (const auto& p : b.ports) ports_[p.name] = {backend, b.name, &p};
+  for (const auto& b : d_.bridges) backend_of_[b.name] = b.backend;
+}
+
+const ObservedNamespace& Judge::ns(const std::string& node) const {
+  static const ObservedNamespace missing;
+  auto it = o_.namespaces.find(node);
+  return it == o_.namespaces.end() ? missing : it->second;
+}
+
+bool Judge::recorded(const std::string& node) const {
+  return o_.record && std::count(o_.record->namespaces.begin(), o_.record->namespaces.end(), node);
+}
+
+bool Judge::owned_link(const std::string& node, const netlink::Link& l) const {
+  if (l.name == "lo") return false;
+  if (!node.empty() && recorded(node)) return true;
+  return backend::lab_of_link_mark(l.alias) == d_.lab;
+}
+
+const backend::ObservedBridge* Judge::bridge_on(const std::string& backend, const std::string& name) const {
+  auto it = o_.bridges.find(backend);
+  if (it == o_.bridges.end()) return nullptr;
+  for (const auto& b : it->second)
+    if (b.name == name) return &b;
+  return nullptr;
+}
+
+const PortLocation* Judge::port_at(const std::string& port) const {
+  auto it = ports_.find(port);
+  return it == ports_.end() ? nullptr : &it->second;
+}
+
+const std::string& Judge::backend_of(const std::string& bridge) const {
+  static const std::string none;
+  auto it = backend_of_.find(bridge);
+  return it == backend_of_.end() ? none : it->second;
+}
+
+BridgeJudgement Judge::bridge(const DesiredBridge& b) const {
+  BridgeJudgement j;
+  j.live = bridge_on(b.backend, b.name);
+  if (!j.live) {
+    for (const auto& [backend, list] : o_.bridges)
+      if (backend != b.backend && bridge_on(backend, b.name)) j.elsewhere = backend;
+    return j;
+  }
+  j.ours = j.live->owner == d_.lab;
+  j.stp_ok = j.live->stp == b.stp;
+  const auto* device = ns(kHost).link(b.name);
+  j.mtu_ok = !b.mtu || (device && device->mtu == *b.mtu);
+  return j;
+}
+
+bool Judge::paired(const DesiredVeth& v) const {
+  if (!v.a.ns.empty() && !ns(v.a.ns).exists) return false;
+  if (!v.b.ns.empty() && !ns(v.b.ns).exists) return false;
+  const auto* a = ns(v.a.ns).link(v.a.ifname);
+  const auto* b = ns(v.b.ns).link(v.b.ifname);
+  if (!a || !b || a->kind != "veth" || b->kind != "veth") return false;
+  return a->peer_index == b->index && b->peer_index == a->index;
+}
+
+std::optional<std::string> Judge::wanted_alias(const DesiredVeth& v, const VethEnd& e) const {
+  // Host ends and ends in attached namespaces carry the mark; ends in our own namespaces are
+  // ours by the namespace.
+  const auto* n = d_.find_namespace(e.ns);
+  bool mark = e.ns.empty() || (n && n->attached);
+  if (!mark) return std::nullopt;
+  return link_alias(d_.lab, v.origin);
+}
+
+EndJudgement Judge::end(const DesiredVeth& v, const VethEnd& e) const {
+  EndJudgement j;
+  const auto& o = ns(e.ns);
+  j.link = (e.ns.empty() || o.exists) ? o.link(e.ifname) : nullptr;
+  if (!j.link) return j;
+  j.down = !j.link->up;
+  if (e.mtu && j.link->mtu != *e.mtu) j.mtu = e.mtu;
+  if (e.mac && j.link->mac != *e.mac) j.mac = e.mac;
+  if (auto alias = wanted_alias(v, e); alias && j.link->alias != *alias) j.alias = alias;
+  if (d_.software_checksums) {
+    auto it = o.tx_checksum.find(e.ifname);
+    j.checksum_offload = it == o.tx_checksum.end() || it->second;
+  }
+  return j;
+}
+
+PortJudgement Judge::port(const VethEnd& e) const {
+  PortJudgement j;
+  j.at = port_at(e.ifname);
+  const auto* device = ns(e.ns).link(e.ifname);
+  j.device = device != nullptr;
+  if (!j.at) return j;
+  j.right_place = j.at->bridge == e.bridge && j.at->backend == backend_of(e.bridge);
+  j.vlan_ok = j.at->port->vlan.value_or(0) == e.vlan.value_or(0);
+  j.error = !j.at->port->error.empty();
+  return j;
+}
+
+bool Judge::patched(const DesiredPatch& p) const {
+  const auto* a = port_at(p.port_a);
+  const auto* b = port_at(p.port_b);
+  return a && b && a->bridge == p.bridge_a && b->bridge == p.bridge_b && a->port->patch_peer == p.port_b &&
+         b->port->patch_peer == p.port_a;
+}
+
+bool Judge::address_present(const std::string& node, const std::string& ifname, const IpPrefix& prefix) const {
+  const auto& o = ns(node);
+  const auto* l = o.link(ifname);
+  if (!l) return false;
+  return std::any_of(o.addresses.begin(), o.addresses.end(), [&](const netlink::Address& a) {
+    return a.index == l->index && a.prefix == prefix;  // any scope: fe80::/10 ones the lab asks for are link scope
+  });
+}
+
+bool Judge::route_present(const DesiredNamespace& n, size_t i) const {
+  const auto& o = ns(n.node);
+  if (!n.node.empty() && !o.exists) return false;
+  return std::any_of(o.routes.begin(), o.routes.end(),
+                     [&](const netlink::Route& h) { return route_matches(n.routes[i], n.route_dev[i], h, o); });
+}
+
+bool Judge::sysctl_as_wanted(const DesiredNamespace& n, const std::string& key) const {
+  const auto& o = ns(n.node);
+  auto it = o.sysctls.find(key);
+  return it != o.sysctls.end() && it->second == n.sysctls.at(key);
+}
+
+bool Judge::dns_as_wanted(const DesiredNamespace& n) const {
+  const auto& conf = ns(n.node).resolv_conf;
+  bool wants = !n.nameservers.empty() || !n.search.empty();
+  if (wants) return conf == netns::resolv_conf_text(n.nameservers, n.search);
+  return !conf || !netns::written_by_nswire(*conf);
+}
+
+bool route_matches(const netlink::Route& want, const std::string& dev, const netlink::Route& have,
+                   const ObservedNamespace& ns) {
+  if (want.destination.family != have.destination.family || want.destination.length != have.destination.length)
+    return false;
+  if (want.destination.network().bytes != have.destination.network().bytes) return false;
+  if (want.gateway != have.gateway) return false;
+  if (!dev.empty()) {
+    const auto* l = ns.link(have.oif);
+    if (!l || l->name != dev) return false;
+  }
+  return true;
+}
+
+}  // namespace nswire::reconcile

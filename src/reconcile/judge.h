@@ -1,0 +1,89 @@
+// The one judgement of "as wanted": for every object a lab wants, what the system has of it and
+// whether that is what the lab wants. The planner (what to change) and status (what to show)
+// both ask here, so they cannot disagree on whether an object is in sync. Pure: it reads the
+// Desired and Observed values it is given, nothing else.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "nswire/reconcile/observed.h"
+
+namespace nswire::reconcile {
+
+// Where a port is plugged in now, across every observed backend.
+struct PortLocation {
+  std::string backend, bridge;
+  const backend::ObservedPort* port = nullptr;
+};
+
+// An existing veth end against what the lab wants of it: what would have to change.
+struct EndJudgement {
+  const netlink::Link* link = nullptr;  // the live device; nullptr when missing
+  bool down = false;                    // not administratively up
+  std::optional<uint32_t> mtu;          // set: the wanted MTU, which the device lacks
+  std::optional<std::string> mac;       // set: the wanted MAC, which the device lacks
+  std::optional<std::string> alias;     // set: the wanted mark, which the device lacks
+  bool checksum_offload = false;        // offload still on where the lab wants software checksums
+  bool as_wanted() const { return link && !down && !mtu && !mac && !alias && !checksum_offload; }
+};
+
+struct BridgeJudgement {
+  const backend::ObservedBridge* live = nullptr;  // on the wanted backend; nullptr when not there
+  std::string elsewhere;                          // the backend it is on instead, if any
+  bool ours = false, stp_ok = false, mtu_ok = false;
+  bool as_wanted() const { return live && ours && stp_ok && mtu_ok; }
+};
+
+struct PortJudgement {
+  const PortLocation* at = nullptr;  // where it is plugged in now; nullptr: on no bridge
+  bool right_place = false;          // on the wanted bridge of the wanted backend
+  bool vlan_ok = false;
+  bool error = false;                // the switch reports an error on it (OVS Interface error)
+  bool device = false;               // its host device exists
+  bool as_wanted() const { return at && right_place && vlan_ok && !error && device; }
+};
+
+class Judge {
+ public:
+  Judge(const Desired& desired, const Observed& observed);
+
+  const Desired& desired() const { return d_; }
+  const Observed& observed() const { return o_; }
+  // A namespace as observed; a missing one is empty with exists == false.
+  const ObservedNamespace& ns(const std::string& node) const;
+  bool recorded(const std::string& node) const;  // created by the lab (its record says so)
+  // Links nswire may touch in a namespace: everything in one the lab created (but lo), only
+  // links carrying the lab's mark elsewhere.
+  bool owned_link(const std::string& node, const netlink::Link& link) const;
+  const backend::ObservedBridge* bridge_on(const std::string& backend, const std::string& name) const;
+  const PortLocation* port_at(const std::string& port) const;
+  const std::string& backend_of(const std::string& bridge) const;  // a wanted bridge's backend
+
+  BridgeJudgement bridge(const DesiredBridge& b) const;
+  // Both ends exist, are veths, and are each other's peers (in a namespace that exists).
+  bool paired(const DesiredVeth& v) const;
+  EndJudgement end(const DesiredVeth& v, const VethEnd& e) const;
+  PortJudgement port(const VethEnd& e) const;
+  bool patched(const DesiredPatch& p) const;
+  bool address_present(const std::string& node, const std::string& ifname, const IpPrefix& prefix) const;
+  bool route_present(const DesiredNamespace& n, size_t route) const;
+  bool sysctl_as_wanted(const DesiredNamespace& n, const std::string& key) const;
+  // The resolv.conf: as the lab wants it (also: none wanted and none of ours there).
+  bool dns_as_wanted(const DesiredNamespace& n) const;
+  // The mark a veth end carries when it needs one (host ends, ends in attached namespaces).
+  std::optional<std::string> wanted_alias(const DesiredVeth& v, const VethEnd& e) const;
+
+ private:
+  const Desired& d_;
+  const Observed& o_;
+  std::map<std::string, PortLocation> ports_;
+  std::map<std::string, std::string> backend_of_;
+};
+
+// A live route is the wanted one: same destination, gateway and (when given) device.
+bool route_matches(const netlink::Route& want, const std::string& dev, const netlink::Route& have,
+                   const ObservedNamespace& ns);
+
+}  // namespace nswire::reconcile

@@ -1,0 +1,61 @@
+// The planner's working state, shared by the files that plan by job: plan_ownership.cpp (what
+// is someone else's, and what the lab no longer wants), plan_objects.cpp (bridges, namespaces,
+// veths, ports, patches) and plan_configure.cpp (inside each namespace). Internal to
+// src/reconcile; the entry points are plan.h's plan_up / plan_down.
+#pragma once
+
+#include <set>
+#include <string>
+#include <utility>
+
+#include "judge.h"
+#include "nswire/reconcile/plan.h"
+
+namespace nswire::reconcile {
+
+class Planner {
+ public:
+  Planner(const Desired& desired, const Observed& observed) : d_(desired), obs_(observed), judge_(desired, observed) {}
+
+  Plan up();
+  Plan down();
+
+ private:
+  using Op = Action::Op;
+  using Kind = Action::Kind;
+  // (namespace, interface): a link this plan deletes, creates, or deletes to create anew.
+  using LinkKey = std::pair<std::string, std::string>;
+
+  void add(Op op, Kind kind, Action::Ref ref, std::string object, std::string detail = {});
+  const ObservedNamespace& ns(const std::string& node) const { return judge_.ns(node); }
+  const backend::Traits& traits(const std::string& backend) const { return d_.traits(backend); }
+
+  // plan_ownership.cpp
+  void check_foreign();
+  void plan_removals();
+  void plan_backend_removals();
+  // plan_objects.cpp
+  void plan_bridges();
+  void plan_namespaces();
+  void plan_veths();
+  void plan_ports();
+  void plan_patches();
+  // plan_configure.cpp
+  void plan_configuration();
+  void plan_links(const DesiredNamespace& n, NamespaceChanges& c);
+  void plan_addresses(const DesiredNamespace& n, NamespaceChanges& c);
+  void plan_routes(const DesiredNamespace& n, NamespaceChanges& c, bool fresh_ns);
+  void plan_sysctls_and_dns(const DesiredNamespace& n, NamespaceChanges& c);
+  void plan_configuration_removals_only();
+  bool route_goes(const std::string& node, const netlink::Route& h) const;
+  void finish_record();
+
+  const Desired& d_;
+  const Observed& obs_;
+  Judge judge_;
+  Plan plan_;
+  std::set<LinkKey> deleted_, created_, rebuilt_;
+  std::set<std::string> reattached_;  // ports that leave their bridge to be attached again (phase 1, 7)
+};
+
+}  // namespace nswire::reconcile
