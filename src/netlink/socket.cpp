@@ -7,6 +7,7 @@
 #include <libmnl/libmnl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 #include <cstring>
@@ -167,11 +168,16 @@ void Socket::query(Batch& request, const std::function<void(const nlmsghdr*)>& f
   }
 }
 
-void Socket::execute(Batch& batch) {
-  auto outcomes = send(batch);
-  for (size_t i = 0; i < outcomes.size(); ++i)
-    if (outcomes[i].error) throw Error(describe_failure(batch.entries()[i], outcomes[i]), outcomes[i].error, i);
+void check(const Batch& batch, const std::vector<Outcome>& outcomes, std::initializer_list<int> tolerated,
+           const std::string& where) {
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    int err = outcomes[i].error;
+    if (!err || std::find(tolerated.begin(), tolerated.end(), err) != tolerated.end()) continue;
+    throw Error(describe_failure(batch.entries()[i], outcomes[i]) + (where.empty() ? "" : " " + where), err, i);
+  }
 }
+
+void Socket::execute(Batch& batch, std::initializer_list<int> tolerated) { check(batch, send(batch), tolerated); }
 
 void Socket::dump(uint16_t type, const void* header, size_t header_len,
                   const std::function<void(const nlmsghdr*)>& fn) {

@@ -1,36 +1,32 @@
-// The applier; see apply.h.
-#include "apply.h"
-
-#include <net/if.h>
+// The applier; see apply.h. Every change goes through the System, and every change that took is
+// journaled with its inverse before the next one starts.
+#include "nswire/reconcile/apply.h"
 
 #include <atomic>
 #include <cerrno>
-#include <exception>
-#include <mutex>
-#include <optional>
 #include <chrono>
+#include <exception>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
-#include <fstream>
-#include <map>
-#include <sstream>
 
 #include "nswire/error.h"
 #include "nswire/netlink/addresses.h"
 #include "nswire/netlink/links.h"
-#include "nswire/netlink/offload.h"
 #include "nswire/netlink/routes.h"
-#include "nswire/netns/namespace.h"
-#include "nswire/netns/sysctl.h"
-#include "observe.h"
 
 namespace nswire::reconcile {
 namespace {
 
+// Deleting a link that is gone already (a veth whose peer took it along, a namespace that went
+// first) is not a failure: the one errno the applier lets pass, and only for deletions.
+constexpr std::initializer_list<int> kGoneAlready = {ENODEV};
+
 class Applier {
  public:
-  Applier(const Desired& d, const Plan& p, Backends& b, const Progress& progress, std::string verb)
-      : desired_(d), plan_(p), backends_(b), progress_(progress), verb_(std::move(verb)) {}
+  Applier(const Desired& d, const Plan& p, System& s, const ApplyOptions& o)
+      : desired_(d), plan_(p), system_(s), options_(o) {}
 
   void run() {
     try {
@@ -41,19 +37,24 @@ class Applier {
       ports_while_configuring();
     } catch (const std::exception& e) {
       std::string failure = e.what();
-      size_t undone = journal_.size();
+      size_t undone = journal_.size();  // both threads are done by now
       std::string trouble = rollback();
-      throw Error(verb_ + " failed: " + failure + "; rolled back " + std::to_string(undone) + " change" +
+      throw Error(options_.verb + " failed: " + failure + "; rolled back " + std::to_string(undone) + " change" +
                   (undone == 1 ? "" : "s") + (trouble.empty() ? "" : " (rollback trouble: " + trouble + ")"));
     }
   }
 
  private:
   void say(const std::string& s) {
-    if (progress_) progress_(s);
+    if (options_.progress) options_.progress(s);
   }
-  void undo(std::function<void()> fn) { journal_.push_back(std::move(fn)); }
+  // Journals an inverse; the porter thread journals its own as its changes take.
+  void undo(std::function<void()> fn) {
+    std::lock_guard<std::mutex> hold(journal_lock_);
+    journal_.push_back(std::move(fn));
+  }
 
+  // Newest first; an inverse that fails is reported and the rest still run.
   std::string rollback() {
     std::string trouble;
     for (auto it = journal_.rbegin(); it != journal_.rend(); ++it) {
@@ -67,24 +68,6 @@ class Applier {
     return trouble;
   }
 
-  const netns::Namespace& ns(const std::string& node) {
-    auto it = open_.find(node);
-    if (it != open_.end()) return it->second;
-    std::optional<netns::Namespace> handle;
-    if (node.empty()) {
-      handle = netns::Namespace::current();
-    } else {
-      const auto* d = desired_.find_namespace(node);
-      handle = open_node_namespace(node, d ? d->attach_path : "");
-    }
-    if (!handle) throw Error("namespace \"" + node + "\" does not exist");
-    return open_.emplace(node, std::move(*handle)).first->second;
-  }
-
-  netlink::Socket socket(const std::string& node) {
-    return node.empty() ? netlink::Socket::open() : netns::open_netlink(ns(node));
-  }
-
   // Order (backend::RemovalOrder): backends whose rows should let go of a port before its device
   // vanishes (OVS) first; then links and namespaces; backends whose bridges are devices that hold
   // their ports (Linux) last, right after the namespaces and without waiting for their teardown:
@@ -95,7 +78,7 @@ class Applier {
       for (const auto& [name, changes] : plan_.removals) {
         if (desired_.traits(name).removal != when) continue;
         say("removing from " + name + " bridges");
-        backends_.get(name).apply(changes);
+        system_.apply(name, changes);
       }
     };
     remove_on(backend::RemovalOrder::before_links);
@@ -103,18 +86,11 @@ class Applier {
     for (const auto& [node, ifname] : plan_.delete_links) by_ns[node].push_back(ifname);
     for (const auto& [node, names] : by_ns) {
       say("deleting " + std::to_string(names.size()) + " link(s) in " + (node.empty() ? "host" : node));
-      auto s = socket(node);
       netlink::Batch b;
       for (const auto& n : names) netlink::delete_link(b, n);
-      auto outcomes = s.send(b);
-      for (size_t i = 0; i < outcomes.size(); ++i)  // a veth's peer goes with it: ENODEV is fine
-        if (outcomes[i].error && outcomes[i].error != ENODEV)
-          throw netlink::Error(netlink::describe_failure(b.entries()[i], outcomes[i]), outcomes[i].error, i);
+      system_.execute(node, b, kGoneAlready);  // a veth's peer goes with it
     }
-    for (const auto& node : plan_.remove_namespaces) {
-      open_.erase(node);
-      netns::remove(node);
-    }
+    for (const auto& node : plan_.remove_namespaces) system_.remove_namespace(node);
     if (!plan_.remove_namespaces.empty()) say("removed " + std::to_string(plan_.remove_namespaces.size()) + " namespace(s)");
     remove_on(backend::RemovalOrder::after_namespaces);
     wait_vanishing();
@@ -130,28 +106,24 @@ class Applier {
     // the others most likely are too: one lookup per poll.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (!left.empty() && std::chrono::steady_clock::now() < deadline) {
-      for (auto it = left.begin(); it != left.end() && if_nametoindex(it->c_str()) == 0;) it = left.erase(it);
+      for (auto it = left.begin(); it != left.end() && !system_.host_link_exists(*it);) it = left.erase(it);
       if (!left.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     if (left.empty()) return;
-    auto host = netlink::Socket::open();
     netlink::Batch b;
     for (const auto& n : left) netlink::delete_link(b, n);
-    auto outcomes = host.send(b);
-    for (size_t i = 0; i < outcomes.size(); ++i)
-      if (outcomes[i].error && outcomes[i].error != ENODEV)
-        throw netlink::Error(netlink::describe_failure(b.entries()[i], outcomes[i]), outcomes[i].error, i);
+    system_.execute(kHost, b, kGoneAlready);
   }
 
   void bridges() {
     for (const auto& [name, changes] : plan_.bridges) {
       say("bridges on " + name + ": " + std::to_string(changes.ensure_bridges.size()));
-      backends_.get(name).apply(changes);
+      system_.apply(name, changes);
       backend::Changes inverse;  // the bridges this plan made on this backend
       for (const auto& a : plan_.actions)
         if (a.kind == Action::Kind::bridge && a.op == Action::Op::create && a.ref.backend == name)
           inverse.remove_bridges.push_back(a.ref.name);
-      if (!inverse.empty()) undo([this, name, inverse] { backends_.get(name).apply(inverse); });
+      if (!inverse.empty()) undo([this, name, inverse] { system_.apply(name, inverse); });
     }
   }
 
@@ -161,14 +133,15 @@ class Applier {
     const auto& wanted = plan_.create_namespaces;
     if (wanted.empty()) return;
     say("creating " + std::to_string(wanted.size()) + " namespace(s)");
-    std::vector<std::optional<netns::Namespace>> made(wanted.size());
+    std::vector<char> made(wanted.size(), 0);
     std::exception_ptr failure;
     std::mutex failure_lock;
     std::atomic<bool> stop{false};
     auto create = [&](size_t first, size_t step) {
       for (size_t i = first; i < wanted.size() && !stop.load(); i += step) {
         try {
-          made[i] = netns::Namespace::create(wanted[i]);
+          system_.create_namespace(wanted[i]);
+          made[i] = 1;
         } catch (...) {
           std::lock_guard<std::mutex> hold(failure_lock);
           if (!failure) failure = std::current_exception();
@@ -187,11 +160,7 @@ class Applier {
     for (size_t i = 0; i < wanted.size(); ++i) {
       if (!made[i]) continue;
       const auto node = wanted[i];
-      open_.insert_or_assign(node, std::move(*made[i]));
-      undo([this, node] {
-        open_.erase(node);
-        netns::remove(node);
-      });
+      undo([this, node] { system_.remove_namespace(node); });
     }
     if (failure) std::rethrow_exception(failure);
   }
@@ -199,31 +168,28 @@ class Applier {
   void veths() {
     if (plan_.create_veths.empty()) return;
     say("creating " + std::to_string(plan_.create_veths.size()) + " veth pair(s)");
-    auto host = netlink::Socket::open();
     netlink::Batch b;
     for (const auto& v : plan_.create_veths) {
       netlink::VethSpec spec{.name = v.a.ifname, .peer_name = v.b.ifname, .mtu = v.a.mtu};
-      if (!v.a.ns.empty()) spec.netns_fd = ns(v.a.ns).fd();
-      if (!v.b.ns.empty()) spec.peer_netns_fd = ns(v.b.ns).fd();
+      if (!v.a.ns.empty()) spec.netns_fd = system_.namespace_fd(v.a.ns);
+      if (!v.b.ns.empty()) spec.peer_netns_fd = system_.namespace_fd(v.b.ns);
       netlink::add_veth(b, spec);
     }
     // Host ends carry the lab's mark before a backend sees them (it checks ownership).
     for (const auto& v : plan_.create_veths)
       for (const auto* e : {&v.a, &v.b})
         if (e->ns.empty()) netlink::change_link(b, {.name = e->ifname, .alias = link_alias(desired_.lab, v.origin)});
-    auto outcomes = host.send(b);
+    auto outcomes = system_.send(kHost, b);
     for (size_t i = 0; i < plan_.create_veths.size(); ++i) {
       if (outcomes[i].error) continue;
       const auto v = plan_.create_veths[i];
       undo([this, v] {
-        auto s = socket(v.a.ns);
         netlink::Batch d;
         netlink::delete_link(d, v.a.ifname);
-        s.send(d);  // gone with its namespace already: fine
+        system_.execute(v.a.ns, d, kGoneAlready);  // gone with its namespace already: fine
       });
     }
-    for (size_t i = 0; i < outcomes.size(); ++i)
-      if (outcomes[i].error) throw netlink::Error(netlink::describe_failure(b.entries()[i], outcomes[i]), outcomes[i].error, i);
+    netlink::check(b, outcomes);
   }
 
   // The backends attach ports on a helper thread while this one configures the namespaces: the
@@ -232,20 +198,29 @@ class Applier {
   void ports_while_configuring() {
     for (const auto& [name, changes] : plan_.ports)
       say("ports on " + name + ": " + std::to_string(changes.attach_ports.size() + changes.add_patches.size()));
-    std::vector<std::string> attached;  // backends whose changes took
     std::exception_ptr port_failure;
-    std::thread porter;
-    if (!plan_.ports.empty())
-      porter = std::thread([&] {
-        try {
-          for (const auto& [name, changes] : plan_.ports) {
-            backends_.get(name).apply(changes);
-            attached.push_back(name);
+    auto attach = [&] {
+      try {
+        for (const auto& [name, changes] : plan_.ports) {
+          system_.apply(name, changes);
+          backend::Changes inverse;
+          for (const auto& p : changes.attach_ports) inverse.detach_ports.push_back({p.bridge, p.name});
+          for (const auto& p : changes.add_patches) {
+            inverse.remove_patches.push_back({p.bridge_a, p.port_a});
+            inverse.remove_patches.push_back({p.bridge_b, p.port_b});
           }
-        } catch (...) {
-          port_failure = std::current_exception();
+          std::string backend = name;
+          undo([this, backend, inverse] { system_.apply(backend, inverse); });
         }
-      });
+      } catch (...) {
+        port_failure = std::current_exception();
+      }
+    };
+    std::thread porter;
+    if (!plan_.ports.empty()) {
+      if (options_.overlap_ports) porter = std::thread(attach);
+      else attach();
+    }
     std::exception_ptr configure_failure;
     try {
       configure();
@@ -253,16 +228,6 @@ class Applier {
       configure_failure = std::current_exception();
     }
     if (porter.joinable()) porter.join();
-    for (const auto& name : attached) {
-      const auto& changes = plan_.ports.at(name);
-      backend::Changes inverse;
-      for (const auto& p : changes.attach_ports) inverse.detach_ports.push_back({p.bridge, p.name});
-      for (const auto& p : changes.add_patches) {
-        inverse.remove_patches.push_back({p.bridge_a, p.port_a});
-        inverse.remove_patches.push_back({p.bridge_b, p.port_b});
-      }
-      undo([this, name, inverse] { backends_.get(name).apply(inverse); });
-    }
     if (port_failure) std::rethrow_exception(port_failure);
     if (configure_failure) std::rethrow_exception(configure_failure);
   }
@@ -275,108 +240,86 @@ class Applier {
   }
 
   void configure_one(const NamespaceChanges& c) {
-    bool ns_exists = c.node.empty() || open_.count(c.node) || open_node_namespace(c.node, attach_of(c.node));
+    bool ns_exists = system_.namespace_exists(c.node);
     if (ns_exists && (c.lo_up || !c.configure_links.empty() || !c.add_addresses.empty() || !c.delete_addresses.empty() ||
-                      !c.add_routes.empty() || !c.delete_routes.empty())) {
-      auto s = socket(c.node);
-      std::map<std::string, int> index;
-      for (const auto& l : netlink::dump_links(s)) index[l.name] = l.index;
-      auto idx = [&](const std::string& name) {
-        auto it = index.find(name);
-        if (it == index.end()) throw Error("configure " + where(c.node, name) + ": no such interface");
-        return it->second;
-      };
-      netlink::Batch b;
-      if (c.lo_up) netlink::change_link(b, {.name = "lo", .up = true});
-      for (const auto& l : c.configure_links) {
-        netlink::LinkChange ch{.index = idx(l.ifname), .name = l.ifname, .up = true, .mtu = l.mtu, .alias = l.alias};
-        if (l.mac) ch.mac = netlink::parse_mac(*l.mac);
-        netlink::change_link(b, ch);
-      }
-      for (const auto& [ifname, p] : c.delete_addresses) netlink::delete_address(b, idx(ifname), where(c.node, ifname), p);
-      size_t first_add = b.size();
-      for (const auto& [ifname, p] : c.add_addresses) netlink::add_address(b, idx(ifname), where(c.node, ifname), p);
-      for (const auto& r : c.delete_routes) netlink::delete_route(b, r.route);
-      size_t first_route = b.size();
-      for (const auto& r : c.add_routes) {
-        auto route = r.route;
-        if (!r.dev.empty()) route.oif = idx(r.dev);
-        netlink::add_route(b, route);
-      }
-      auto outcomes = s.send(b);
-      // Journal what took, so a failure anywhere (here included) is undone.
-      std::vector<std::pair<int, std::pair<std::string, IpPrefix>>> added_addresses;
-      for (size_t i = 0; i < c.add_addresses.size(); ++i)
-        if (!outcomes[first_add + i].error) added_addresses.push_back({idx(c.add_addresses[i].first), c.add_addresses[i]});
-      std::vector<netlink::Route> added_routes;
-      for (size_t i = 0; i < c.add_routes.size(); ++i)
-        if (!outcomes[first_route + i].error) {
-          auto route = c.add_routes[i].route;
-          if (!c.add_routes[i].dev.empty()) route.oif = idx(c.add_routes[i].dev);
-          added_routes.push_back(route);
-        }
-      if (!added_addresses.empty() || !added_routes.empty()) {
-        std::string node = c.node;
-        undo([this, node, added_addresses, added_routes] {
-          auto s = socket(node);
-          netlink::Batch d;
-          for (const auto& r : added_routes) netlink::delete_route(d, r);
-          for (const auto& [index, a] : added_addresses) netlink::delete_address(d, index, a.first, a.second);
-          s.send(d);  // links may be gone already: best effort
-        });
-      }
-      for (size_t i = 0; i < outcomes.size(); ++i)
-        if (outcomes[i].error)
-          throw netlink::Error(netlink::describe_failure(b.entries()[i], outcomes[i]) + " in " +
-                                   (c.node.empty() ? std::string("host") : "namespace " + c.node),
-                               outcomes[i].error, i);
-    }
-    std::vector<std::string> software_checksums;
+                      !c.add_routes.empty() || !c.delete_routes.empty()))
+      configure_links_addresses_routes(c);
     for (const auto& l : c.configure_links)
-      if (l.tx_checksum_off) software_checksums.push_back(l.ifname);
-    if (!software_checksums.empty())
-      netns::run_in(ns(c.node), [&] {
-        for (const auto& name : software_checksums) netlink::set_tx_checksum(name, false);
-      });
-    if (!c.sysctls.empty()) {
-      const auto& handle = ns(c.node);
-      for (const auto& [key, value] : c.sysctls) {
-        std::string before = netns::get_sysctl(handle, key);
-        netns::set_sysctl(handle, key, value);
-        std::string node = c.node;
-        undo([this, node, key, before] { netns::set_sysctl(ns(node), key, before); });
-      }
+      if (l.tx_checksum_off) system_.set_tx_checksum(c.node, l.ifname, false);
+    for (const auto& [key, value] : c.sysctls) {
+      std::string before = system_.read_sysctl(c.node, key);
+      system_.write_sysctl(c.node, key, value);
+      std::string node = c.node, k = key;
+      undo([this, node, k, before] { system_.write_sysctl(node, k, before); });
     }
     if (c.resolv_conf) {
-      std::string path = netns::resolv_conf_path(c.node);
-      std::ifstream old(path);
-      bool existed = static_cast<bool>(old);
-      netns::write_resolv_conf(c.node, c.resolv_conf->first, c.resolv_conf->second);
+      bool existed = system_.resolv_conf_exists(c.node);
+      system_.write_resolv_conf(c.node, c.resolv_conf->first, c.resolv_conf->second);
       std::string node = c.node;
-      if (!existed) undo([node] { netns::remove_etc(node); });
+      if (!existed) undo([this, node] { system_.remove_etc(node); });
     }
-    if (c.remove_resolv_conf) netns::remove_etc(c.node);
+    if (c.remove_resolv_conf) system_.remove_etc(c.node);
   }
 
-  std::string attach_of(const std::string& node) const {
-    const auto* d = desired_.find_namespace(node);
-    return d ? d->attach_path : "";
+  void configure_links_addresses_routes(const NamespaceChanges& c) {
+    std::map<std::string, int> index;
+    for (const auto& l : system_.links(c.node)) index[l.name] = l.index;
+    auto idx = [&](const std::string& name) {
+      auto it = index.find(name);
+      if (it == index.end()) throw Error("configure " + where(c.node, name) + ": no such interface");
+      return it->second;
+    };
+    netlink::Batch b;
+    if (c.lo_up) netlink::change_link(b, {.name = "lo", .up = true});
+    for (const auto& l : c.configure_links) {
+      netlink::LinkChange ch{.index = idx(l.ifname), .name = l.ifname, .up = true, .mtu = l.mtu, .alias = l.alias};
+      if (l.mac) ch.mac = netlink::parse_mac(*l.mac);
+      netlink::change_link(b, ch);
+    }
+    for (const auto& [ifname, p] : c.delete_addresses) netlink::delete_address(b, idx(ifname), where(c.node, ifname), p);
+    size_t first_add = b.size();
+    for (const auto& [ifname, p] : c.add_addresses) netlink::add_address(b, idx(ifname), where(c.node, ifname), p);
+    for (const auto& r : c.delete_routes) netlink::delete_route(b, r.route);
+    size_t first_route = b.size();
+    std::vector<netlink::Route> routes;  // with their devices resolved
+    for (const auto& r : c.add_routes) {
+      auto route = r.route;
+      if (!r.dev.empty()) route.oif = idx(r.dev);
+      netlink::add_route(b, route);
+      routes.push_back(route);
+    }
+    auto outcomes = system_.send(c.node, b);
+    // Journal what took, so a failure anywhere (here included) is undone.
+    std::vector<std::pair<int, std::pair<std::string, IpPrefix>>> added_addresses;
+    for (size_t i = 0; i < c.add_addresses.size(); ++i)
+      if (!outcomes[first_add + i].error) added_addresses.push_back({idx(c.add_addresses[i].first), c.add_addresses[i]});
+    std::vector<netlink::Route> added_routes;
+    for (size_t i = 0; i < routes.size(); ++i)
+      if (!outcomes[first_route + i].error) added_routes.push_back(routes[i]);
+    if (!added_addresses.empty() || !added_routes.empty()) {
+      std::string node = c.node;
+      undo([this, node, added_addresses, added_routes] {
+        netlink::Batch d;
+        for (const auto& r : added_routes) netlink::delete_route(d, r);
+        for (const auto& [index, a] : added_addresses) netlink::delete_address(d, index, a.first, a.second);
+        system_.send(node, d);  // links may be gone already: best effort
+      });
+    }
+    netlink::check(b, outcomes, {}, c.node.empty() ? "in host" : "in namespace " + c.node);
   }
 
   const Desired& desired_;
   const Plan& plan_;
-  Backends& backends_;
-  const Progress& progress_;
-  std::string verb_;
-  std::map<std::string, netns::Namespace> open_;
+  System& system_;
+  const ApplyOptions& options_;
+  std::mutex journal_lock_;
   std::vector<std::function<void()>> journal_;
 };
 
 }  // namespace
 
-void apply_plan(const Desired& desired, const Plan& plan, Backends& backends, const Progress& progress,
-                const std::string& verb) {
-  Applier(desired, plan, backends, progress, verb).run();
+void apply_plan(const Desired& desired, const Plan& plan, System& system, const ApplyOptions& options) {
+  Applier(desired, plan, system, options).run();
 }
 
 }  // namespace nswire::reconcile

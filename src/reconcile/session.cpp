@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <set>
 
-#include "apply.h"
+#include "nswire/reconcile/apply.h"
 #include "backends.h"
 #include "nswire/error.h"
 #include "nswire/reconcile/record.h"
@@ -80,7 +80,8 @@ Plan Session::up() {
   }
   save_record(during);
   try {
-    apply_plan(desired_, p, *backends_, options_.progress, "up");
+    auto system = with_fault_hook(make_real_system(desired_, *backends_));
+    apply_plan(desired_, p, *system, {.verb = "up", .progress = options_.progress});
   } catch (...) {
     if (before) {
       save_record(*before);
@@ -112,7 +113,8 @@ Plan Session::down() {
   for (const auto& b : desired_.bridges) none.bridges.push_back(b);
   Observed observed = observe(none, record, *backends_);
   Plan p = plan_down(lab_.name, observed, desired_.backends);
-  apply_plan(none, p, *backends_, options_.progress, "down");
+  auto system = with_fault_hook(make_real_system(none, *backends_));
+  apply_plan(none, p, *system, {.verb = "down", .progress = options_.progress});
   if (record)  // placeholders of namespaces a killed run never finished
     for (const auto& n : record->namespaces) netns::remove_stale(n);
   remove_record(lab_.name);

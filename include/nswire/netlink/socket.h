@@ -6,6 +6,7 @@
 #include <linux/netlink.h>
 
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -52,8 +53,9 @@ class Socket {
   // itself fails. The kernel executes every request it receives, even after one failed.
   std::vector<Outcome> send(Batch& batch);
 
-  // send() and throw Error for the first request that failed, naming it.
-  void execute(Batch& batch);
+  // send() and throw Error for the first request that failed with an errno not in `tolerated`,
+  // naming it (e.g. {ENODEV}: deleting what is already gone is fine).
+  void execute(Batch& batch, std::initializer_list<int> tolerated = {});
 
   // Sends one dump request (type RTM_GET*, family header `header`) and calls fn for every
   // reply message. Retries when the kernel says the dump was interrupted by a change.
@@ -76,5 +78,11 @@ class Socket {
 
 // "what object: strerror (kernel: extack)".
 std::string describe_failure(const Batch::Entry& entry, const Outcome& outcome);
+
+// Throws Error for the first outcome that failed with an errno not in `tolerated`, naming its
+// request, with `where` appended ("in namespace blue"). The one place that decides which
+// failures of a batch count.
+void check(const Batch& batch, const std::vector<Outcome>& outcomes, std::initializer_list<int> tolerated = {},
+           const std::string& where = "");
 
 }  // namespace nswire::netlink

@@ -56,3 +56,23 @@ TEST(Batch, RenameByNameIsRefusedBeforeAnythingIsSent) {
   Batch b;
   EXPECT_THROW(change_link(b, {.name = "a", .new_name = "b"}), nswire::Error);
 }
+
+// The one place that decides which failures of a batch count: errnos a caller tolerates pass
+// (ENODEV when deleting what is gone), any other is thrown naming its request and where it ran.
+TEST(Check, ToleratedErrnosPassOthersNameTheirRequest) {
+  nswire::netlink::Batch b;
+  nswire::netlink::delete_link(b, "gone0");
+  nswire::netlink::delete_link(b, "kept0");
+  std::vector<nswire::netlink::Outcome> gone{{ENODEV, ""}, {0, ""}};
+  EXPECT_NO_THROW(nswire::netlink::check(b, gone, {ENODEV}));
+  EXPECT_THROW(nswire::netlink::check(b, gone), nswire::netlink::Error);
+  std::vector<nswire::netlink::Outcome> denied{{0, ""}, {EPERM, "not yours"}};
+  try {
+    nswire::netlink::check(b, denied, {ENODEV}, "in namespace blue");
+    ADD_FAILURE() << "EPERM passed";
+  } catch (const nswire::netlink::Error& e) {
+    EXPECT_STREQ(e.what(), "delete link kept0: Operation not permitted (kernel: not yours) in namespace blue");
+    EXPECT_EQ(e.error, EPERM);
+    EXPECT_EQ(e.index, 1u);
+  }
+}
