@@ -30,6 +30,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kHeader = 16;  // cookie (8) + sequence number (8)
 constexpr int kReceiveBuffer = 8 << 20;
+constexpr int kSendBuffer = 16 << 20;
 constexpr uint64_t kMaxBurst = 1024;  // datagrams sent per wake-up at most (keeps the loop reading)
 
 }  // namespace
@@ -56,6 +57,10 @@ UdpLoadResult measure_udp_load(const UdpLoadRequest& req) {
   if (setsockopt(counter.get(), SOL_SOCKET, SO_RCVBUFFORCE, &kReceiveBuffer, sizeof kReceiveBuffer) != 0)
     setsockopt(counter.get(), SOL_SOCKET, SO_RCVBUF, &kReceiveBuffer, sizeof kReceiveBuffer);
   within(req.from, [&] { sender = open_client_socket(Protocol::udp, target->family()); });
+  // A send buffer larger than any queue nswire sets: a full qdisc on the way drops (ENOBUFS, a
+  // loss) instead of the socket pushing back (EAGAIN), which would lower the rate silently.
+  if (setsockopt(sender.get(), SOL_SOCKET, SO_SNDBUFFORCE, &kSendBuffer, sizeof kSendBuffer) != 0)
+    setsockopt(sender.get(), SOL_SOCKET, SO_SNDBUF, &kSendBuffer, sizeof kSendBuffer);
   Fd epoll(epoll_create1(EPOLL_CLOEXEC));
   if (!epoll.valid()) throw Error(errno_message("epoll_create1", where, errno));
   epoll_event ev{};
