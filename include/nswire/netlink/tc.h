@@ -59,8 +59,8 @@ struct Impairment {
   bool empty() const { return *this == Impairment{}; }
   // True when only the rate is asked for: a token bucket does it, netem is not needed.
   bool rate_only() const;
-  // The kernel's own default for an unset field filled in (limit 1000, gap 1 when reordering):
-  // what a dump of this impairment reads back as.
+  // The kernel's own default for an unset field filled in (netem: limit 1000, gap 1 when
+  // reordering): what a dump of this impairment reads back as. A rate-only one is returned as is.
   Impairment normalized() const;
 };
 
@@ -88,16 +88,19 @@ struct RootQdisc {
   int ifindex = 0;
   std::string kind;     // "noqueue" (veth's default), "pfifo_fast", "netem", "tbf", "htb", ...
   uint32_t handle = 0;  // 0 for a default qdisc the kernel attached itself
-  // Set when the qdisc is netem or tbf configured the way nswire configures them (any handle).
+  // Set for netem and tbf (any handle): what it does, in the value type nswire sets.
   std::optional<Impairment> impairment;
-  // Why a netem or tbf is not one nswire would have made ("tbf burst differs", "netem slot
-  // set"); empty otherwise.
+  // Why that netem or tbf is not one nswire would have made ("tbf limit 10000 bytes, nswire sets
+  // 337500", "netem ecn set"); empty otherwise. netem's delay distribution tables are not dumped
+  // by the kernel, so a hand-made "distribution normal" cannot be told apart.
   std::string unlike_ours;
   bool operator==(const RootQdisc&) const = default;
 
   // The kernel's own default (handle 0), as after delete_root_qdisc.
   bool is_default() const { return handle == 0; }
-  // nswire's handle and configured the way nswire configures it.
+  // nswire's handle for its kind, and configured the way nswire configures it. A planner's
+  // "in sync" for a link: desired.empty() ? is_default() : is_ours() && *impairment ==
+  // desired.normalized().
   bool is_ours() const;
 };
 
