@@ -3,11 +3,11 @@
 # net + mount namespaces, private ovsdb-server + ovs-vswitchd with the netdev datapath) and
 # prints their tables. Nothing is made in the machine's own namespace.
 #
-#   bench/run.sh [--quick] [--build DIR] [--only lab-scale|bridge-attach|mesh|ovsdb]...
+#   bench/run.sh [--quick] [--build DIR] [--only lab-scale|bridge-attach|mesh|ovsdb|impair]...
 #     --quick   small sizes (lab-scale 10 100 / ovs 10 50, attach 10 100, mesh 20 30 50, 100 OVSDB ports)
 #     --build   build directory (default build-bench; built here as Release when missing)
 # Full sizes: lab-scale linux 10 100 500, ovs 10 100 200; attach 10 100 500; mesh 20 30 50 100;
-# ovsdb 1000 ports. Environment: SAMPLE (sequential pings sampled by mesh, default 200).
+# ovsdb 1000 ports; impair 200 links (quick: 50). Environment: SAMPLE (sequential pings sampled by mesh, default 200).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -26,17 +26,18 @@ done
 [[ $(id -u) == 0 ]] || { echo "run.sh: must run as root (the sandbox needs unshare)" >&2; exit 2; }
 want() { ((${#only[@]} == 0)) || [[ " ${only[*]} " == *" $1 "* ]]; }
 
-if [[ ! -x $build/src/cli/nswire || ! -x $build/bench/bridge_attach_bench || ! -x $build/ovsdb/ovsdb_bench ]]; then
+if [[ ! -x $build/src/cli/nswire || ! -x $build/bench/bridge_attach_bench || ! -x $build/ovsdb/ovsdb_bench ||
+      ! -x $build/bench/impair_bench ]]; then
   [[ -f $build/CMakeCache.txt ]] || cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" --target nswire bridge_attach_bench ovsdb_bench -j2
+  cmake --build "$build" --target nswire bridge_attach_bench ovsdb_bench impair_bench -j2
 fi
 nswire=$build/src/cli/nswire
 sandbox=$root/tests/harness/sandbox
 
 if ((quick)); then
-  lin=(10 100) ovs=(10 50) att=(10 100) mesh=(20 30 50) ports=100
+  lin=(10 100) ovs=(10 50) att=(10 100) mesh=(20 30 50) ports=100 impair=50
 else
-  lin=(10 100 500) ovs=(10 100 200) att=(10 100 500) mesh=(20 30 50 100) ports=1000
+  lin=(10 100 500) ovs=(10 100 200) att=(10 100 500) mesh=(20 30 50 100) ports=1000 impair=200
 fi
 echo "nswire benchmarks: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, kernel $(uname -r), $(git -C "$root" rev-parse --short HEAD)"
 # Every benchmark checks that it left nothing behind in its sandbox; the sandbox itself is gone
@@ -53,6 +54,10 @@ fi
 if want mesh; then
   echo; echo "== mesh: nswire test of a full mesh vs sequential ip netns exec ping (issue 6)"
   "$sandbox" "$here/mesh.sh" "$nswire" "${mesh[@]}"
+fi
+if want impair; then
+  echo; echo "== impair: tbf on every link of a star, nswire (one send) vs tc per link vs tc -batch; throughput accuracy (issue 13)"
+  "$sandbox" "$here/impair.sh" "$build/bench/impair_bench" "$impair" 10mbit 50mbit 200mbit
 fi
 if want ovsdb; then
   echo; echo "== ovsdb: one OVSDB transaction vs ovs-vsctl (bench/ovsdb)"

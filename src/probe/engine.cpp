@@ -72,6 +72,7 @@ struct State {
   std::vector<bool> answered;
   int answers = 0;
   Clock::duration best = Clock::duration::max();
+  std::vector<microseconds> round_trips;  // of the answered requests, in answer order
   std::size_t icmp = 0;  // index into Engine::icmp_
   Fd client;
   std::string note;  // extra observations ("reply from unexpected source ...")
@@ -175,7 +176,7 @@ class Engine {
     const Probe& p = probes_[i];
     State& st = states_[i];
     st.start = st.next_send = now;
-    st.deadline = now + p.timeout;
+    st.deadline = now + p.timeout + (p.interval.count() > 0 ? p.interval * (p.count - 1) : Clock::duration(0));
     active_.push_back(i);
     if (p.protocol == Protocol::icmp) return send_next(i, now);
     ++in_flight_;
@@ -234,8 +235,10 @@ class Engine {
     if (p.protocol == Protocol::icmp) icmp_[st.icmp]->outstanding[key] = {i, attempt};
     st.sent_at.push_back(now);
     st.answered.push_back(false);
-    st.next_send = st.sent_at.size() < static_cast<std::size_t>(p.count) ? now + p.timeout / p.count
-                                                                          : Clock::time_point::max();
+    const auto spacing = p.interval.count() > 0 ? Clock::duration(p.interval) : Clock::duration(p.timeout / p.count);
+    // Paced: request n is due at start + n * interval, so a late wake-up does not stretch the run.
+    const auto due = p.interval.count() > 0 ? st.start + spacing * static_cast<int>(st.sent_at.size()) : now + spacing;
+    st.next_send = st.sent_at.size() < static_cast<std::size_t>(p.count) ? due : Clock::time_point::max();
   }
 
   void answer(std::size_t i, int attempt, Clock::time_point now) {
@@ -245,9 +248,11 @@ class Engine {
     st.answered[attempt] = true;
     ++st.answers;
     st.best = std::min(st.best, now - st.sent_at[attempt]);
+    st.round_trips.push_back(std::chrono::duration_cast<microseconds>(now - st.sent_at[attempt]));
     const auto count = probes_[i].protocol == Protocol::tcp ? 1 : probes_[i].count;
     if (st.answers == count) return conclude(i, now);
-    if (st.sent_at.size() == static_cast<std::size_t>(st.answers)) send_next(i, now);
+    if (probes_[i].interval.count() == 0 && st.sent_at.size() == static_cast<std::size_t>(st.answers))
+      send_next(i, now);
   }
 
   // Finishes probe i: reached when anything was answered; otherwise `failure`, or a timeout.
@@ -257,6 +262,7 @@ class Engine {
     if (st.done) return;
     Result& r = results_[i];
     r.elapsed = std::chrono::duration_cast<microseconds>(now - st.start);
+    r.stats = rtt_stats(st.round_trips, static_cast<int>(st.sent_at.size()));
     std::string extra = st.note;
     if (st.answers > 0) {
       r.reached = true;

@@ -23,6 +23,7 @@ void validate(const Probe& probe, std::size_t index) {
     throw Error(where + ": address \"" + probe.address + "\" is not an IPv4 or IPv6 literal");
   if (probe.count < 1) throw Error(where + ": count must be at least 1, not " + std::to_string(probe.count));
   if (probe.timeout.count() <= 0) throw Error(where + ": timeout must be positive");
+  if (probe.interval.count() < 0) throw Error(where + ": interval must not be negative");
   if (probe.protocol == Protocol::icmp) {
     if (probe.port != 0) throw Error(where + ": icmp probes take no port");
     if (probe.listen) throw Error(where + ": icmp probes take no listener");

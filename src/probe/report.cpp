@@ -11,6 +11,20 @@ namespace {
 
 const char* expectation(bool reachable) { return reachable ? "reachable" : "unreachable"; }
 
+std::string expected_text(const Outcome& o) {
+  return o.measurement ? o.measurement->expected : expectation(o.expect_reachable);
+}
+std::string observed_text(const Outcome& o) {
+  return o.measurement ? o.measurement->observed : expectation(o.result.reached);
+}
+// The detail column: a measured outcome's violations, else the probe's own detail.
+std::string detail_text(const Outcome& o) {
+  if (!o.measurement || o.measurement->violations.empty()) return o.result.detail;
+  std::string s;
+  for (const auto& v : o.measurement->violations) s += (s.empty() ? "" : "; ") + v;
+  return s;
+}
+
 // "10.0.0.2" for icmp, "10.0.0.2:80" / "[2001:db8::2]:80" for tcp/udp.
 std::string target_text(const Outcome& o) {
   if (o.protocol == Protocol::icmp) return o.address;
@@ -71,7 +85,7 @@ std::string format_table(const std::vector<Outcome>& outcomes, bool show_passed)
   std::vector<std::vector<std::string>> cells;
   for (const Outcome* o : rows)
     cells.push_back({o->passed() ? "ok" : "FAIL", display_name(*o), to_string(o->protocol), target_text(*o),
-                     expectation(o->expect_reachable), expectation(o->result.reached), o->result.detail});
+                     expected_text(*o), observed_text(*o), detail_text(*o)});
   std::vector<std::size_t> width(header.size());
   for (std::size_t c = 0; c < header.size(); ++c) {
     width[c] = display_width(header[c]);
@@ -139,10 +153,14 @@ nlohmann::json to_json(const std::vector<Outcome>& outcomes) {
                         {"address", o.address},
                         {"protocol", to_string(o.protocol)}};
     if (o.protocol != Protocol::icmp) r["port"] = o.port;
-    r["expect"] = expectation(o.expect_reachable);
-    r["observed"] = expectation(o.result.reached);
+    r["expect"] = expected_text(o);
+    r["observed"] = observed_text(o);
     r["passed"] = o.passed();
     r["detail"] = o.result.detail;
+    if (o.measurement) {
+      r["measured"] = o.measurement->figures;
+      r["violations"] = o.measurement->violations;
+    }
     r["rtt_us"] = o.result.rtt.count();
     r["elapsed_us"] = o.result.elapsed.count();
     results.push_back(std::move(r));
@@ -186,14 +204,13 @@ std::string to_junit(const std::vector<Outcome>& outcomes, const JunitOptions& o
     out += "    <testcase name=\"" + xml_escape(display_name(o)) + "\" classname=\"" +
            xml_escape(options.suite + "." + o.from) + "\" time=\"" + seconds(to_seconds(o.result.elapsed)) + "\">\n";
     const std::string what = std::string(to_string(o.protocol)) + " " + o.from + " -> " + o.to + " (" +
-                             target_text(o) + "): expected " + expectation(o.expect_reachable) + ", observed " +
-                             expectation(o.result.reached) + ": " + o.result.detail;
+                             target_text(o) + "): expected " + expected_text(o) + ", observed " + observed_text(o) +
+                             ": " + detail_text(o);
     if (!o.passed()) {
+      const std::string type = o.measurement ? "out-of-bounds" : o.expect_reachable ? "unreachable" : "reachable";
       out += "      <failure message=\"" +
-             xml_escape("expected " + std::string(expectation(o.expect_reachable)) + ", observed " +
-                        expectation(o.result.reached) + ": " + o.result.detail) +
-             "\" type=\"" + (o.expect_reachable ? "unreachable" : "reachable") + "\">" + xml_escape(what) +
-             "</failure>\n";
+             xml_escape("expected " + expected_text(o) + ", observed " + observed_text(o) + ": " + detail_text(o)) +
+             "\" type=\"" + type + "\">" + xml_escape(what) + "</failure>\n";
     } else {
       out += "      <system-out>" + xml_escape(what) + "</system-out>\n";
     }

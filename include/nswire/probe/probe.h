@@ -35,14 +35,34 @@ struct Probe {
   // answered or after timeout/count. tcp: ignored (one connect; the kernel retransmits the SYN).
   int count = 1;
   // Whole-probe deadline, counted from the moment the probe starts: an unanswered probe is
-  // finished at `timeout`, never later.
+  // finished at `timeout`, never later. Paced probes (interval > 0): the wait for the last
+  // answer, so the probe lasts at most (count - 1) * interval + timeout.
   std::chrono::milliseconds timeout{1000};
+  // icmp/udp: 0 = the next request goes out when the previous one was answered (a connectivity
+  // check, done as soon as `count` answers came); > 0 = paced like ping -i: request n goes out
+  // at n * interval whatever the answers, every answer's round trip is kept (Result::stats), and
+  // the probe ends when all were answered or at its deadline. For RTT and loss measurements.
+  std::chrono::milliseconds interval{0};
   // tcp/udp: before probing, open nswire's own listener on address:port (a TCP acceptor, or a UDP
   // echo) in `listen_in` (nullptr = the caller's namespace), served by the same loop and closed
   // when run() returns. Probes naming the same listener share it.
   bool listen = false;
   const netns::Namespace* listen_in = nullptr;
 };
+
+// Round-trip statistics over the answered requests of a probe, like ping's summary line
+// (mdev = population standard deviation, as iputils computes it).
+struct RttStats {
+  int sent = 0;
+  int received = 0;  // answers to distinct requests (a duplicate answer counts once)
+  std::chrono::microseconds min{0}, avg{0}, max{0}, mdev{0};  // 0 when nothing was received
+  bool operator==(const RttStats&) const = default;
+  // Requests without an answer, in percent of those sent (0 when nothing was sent).
+  double loss_percent() const;
+};
+
+// From the round trips of the answered requests and the number sent.
+RttStats rtt_stats(const std::vector<std::chrono::microseconds>& round_trips, int sent);
 
 struct Result {
   bool reached = false;
@@ -52,6 +72,7 @@ struct Result {
   std::string detail;
   std::chrono::microseconds rtt{0};      // best round trip (connect time for tcp); 0 when not reached
   std::chrono::microseconds elapsed{0};  // from the probe's start until it finished
+  RttStats stats;  // icmp/udp: over every request sent (tcp: the connect, once)
 };
 
 struct Options {

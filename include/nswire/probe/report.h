@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nswire/probe/measure.h"
 #include "nswire/probe/probe.h"
 
 namespace nswire::probe {
@@ -25,8 +26,11 @@ struct Outcome {
   uint16_t port = 0;
   bool expect_reachable = true;
   Result result;
+  // A test that measures (rtt, loss, throughput, udp loss): its verdict replaces the reachability
+  // one, and the reports show its expected bounds, observed figures and, in JSON, "measured".
+  std::optional<Measurement> measurement;
 
-  bool passed() const { return result.reached == expect_reachable; }
+  bool passed() const { return measurement ? measurement->passed : result.reached == expect_reachable; }
 };
 
 struct Summary {
@@ -46,7 +50,9 @@ std::string format_table(const std::vector<Outcome>& outcomes, bool show_passed 
 std::string format_matrix(const std::vector<Outcome>& outcomes);
 
 // {"summary": {"tests","passed","failed"}, "results": [{"name","from","to","address","protocol",
-//  "port" (tcp/udp), "expect","observed","passed","detail","rtt_us","elapsed_us"}]}
+//  "port" (tcp/udp), "expect","observed","passed","detail","rtt_us","elapsed_us"}]}; a measured
+// outcome's "expect"/"observed" are its bounds and figures as text, and it adds "measured" (the
+// figures as numbers) and "violations".
 nlohmann::json to_json(const std::vector<Outcome>& outcomes);
 
 struct JunitOptions {
