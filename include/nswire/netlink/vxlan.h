@@ -51,11 +51,15 @@ struct VxlanSpec {
   std::string name;
   VxlanConfig config;
   std::optional<uint32_t> mtu;  // see vxlan_mtu(); none = the kernel's choice
-  std::string alias;            // ownership mark
+  std::string alias;            // ownership mark, set by a second request right after the create
+                                // (the kernel ignores IFLA_IFALIAS when it creates a link); the
+                                // caller must have refused a clash with a foreign link of that
+                                // name, or the mark would land on it
   int master = 0;               // enslave to this bridge at creation
   bool up = true;
 };
-// Appends the create request (validated first: nothing is appended when it throws).
+// Appends the create request and, with an alias, the request that marks the device (validated
+// first: nothing is appended when it throws).
 void add_vxlan(Batch& batch, const VxlanSpec& spec);
 
 // A VXLAN device as the kernel reports it.

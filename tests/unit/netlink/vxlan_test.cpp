@@ -50,10 +50,10 @@ VxlanSpec unicast() {
 TEST(Vxlan, UnicastRequestCarriesVniPeerLocalPortAndLearningOff) {
   Batch b;
   add_vxlan(b, unicast());
-  ASSERT_EQ(b.size(), 1u);
+  ASSERT_EQ(b.size(), 2u);  // create, then mark
   EXPECT_EQ(first(b)->nlmsg_type, RTM_NEWLINK);
   EXPECT_EQ(first(b)->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
-  EXPECT_EQ(first(b)->nlmsg_len, b.buffer().size());
+  EXPECT_EQ(first(b)->nlmsg_len, b.entries()[1].offset);
   auto d = info_data(b);
   EXPECT_EQ(d[0xffff], "vxlan");
   uint32_t vni = 0;
@@ -79,8 +79,27 @@ TEST(Vxlan, RequestParsesBackIntoTheSameValue) {
   EXPECT_EQ(parsed->name, "vx-h2");
   EXPECT_EQ(parsed->config, spec.config);
   EXPECT_EQ(parsed->mtu, 1450u);
-  EXPECT_EQ(parsed->alias, "nswire:lab1");
   EXPECT_EQ(parsed->master, 7);
+}
+
+TEST(Vxlan, TheMarkIsASecondRequestByNameBecauseCreatesIgnoreTheAlias) {
+  Batch b;
+  add_vxlan(b, unicast());
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b.entries()[1].object, "vx-h2");
+  auto* mark = reinterpret_cast<const nlmsghdr*>(b.buffer().data() + b.entries()[1].offset);
+  EXPECT_EQ(mark->nlmsg_type, RTM_NEWLINK);
+  EXPECT_EQ(mark->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL), 0);
+  std::string name, alias;
+  nswire::netlink::detail::for_each_attr(mark, sizeof(ifinfomsg), [&](const nlattr* a) {
+    if (mnl_attr_get_type(a) == IFLA_IFNAME) name = mnl_attr_get_str(a);
+    if (mnl_attr_get_type(a) == IFLA_IFALIAS) alias = mnl_attr_get_str(a);
+  });
+  EXPECT_EQ(name, "vx-h2");
+  EXPECT_EQ(alias, "nswire:lab1");
+  Batch unmarked;
+  add_vxlan(unmarked, {.name = "vx0", .config = {.vni = 1}});
+  EXPECT_EQ(unmarked.size(), 1u);
 }
 
 TEST(Vxlan, MulticastGroupAndIpv6GoInTheirOwnAttributes) {
