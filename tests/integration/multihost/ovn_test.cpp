@@ -154,7 +154,7 @@ TEST(MultihostOvn, ThreeHostsOneLogicalSwitchFullMeshThroughGeneveAndRemovalLeav
   EXPECT_FALSE(nb::apply(client, lab(hosts)).changed);
 
   // Removal: nothing of the lab is left in the NB database; the foreign switch stays.
-  auto removed = nb::remove_lab(client, kLab, {.wait = nb::Wait::Southbound});
+  auto removed = nb::remove_lab(client, kLab, {.wait = nb::Wait::Hypervisors});
   EXPECT_TRUE(removed.changed);
   EXPECT_EQ(nb::observed_lab(removed.state, kLab), (nb::Lab{kLab, {}, {}}));
   auto switches = ctl_rows("ovn-nbctl", {"--columns=name", "list", "Logical_Switch"});
