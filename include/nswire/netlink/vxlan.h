@@ -6,7 +6,8 @@
 // an MTU that leaves room for the encapsulation; marked with the lab's alias like other links.
 // Dumped back into the same value type the spec holds, so a planner compares with ==.
 // Attribute layout: linux/if_link.h (IFLA_INFO_DATA > IFLA_VXLAN_*), as iproute2's
-// ip/iplink_vxlan.c writes it (`remote` and `group` are both IFLA_VXLAN_GROUP[6]).
+// ip/iplink_vxlan.c writes it (`remote` and `group` are both IFLA_VXLAN_GROUP[6]); the flood
+// list as bridge/fdb.c writes it (linux/neighbour.h: ndmsg + NDA_LLADDR + NDA_DST).
 #pragma once
 
 #include <cstdint>
@@ -73,6 +74,18 @@ struct VxlanLink {
   bool up = false;
   bool operator==(const VxlanLink&) const = default;
 };
+
+// Head-end replication for a segment over more than two hosts: ONE VXLAN device per segment and
+// host (the kernel refuses a second device with the same VNI and port, so one device per peer
+// cannot work beyond two hosts), without `remote`, and one all-zeros FDB entry per remote host:
+// broadcast, multicast and unknown unicast go to every remote (what `bridge fdb append
+// 00:00:00:00:00:00 dev DEV dst REMOTE` writes: AF_BRIDGE, NTF_SELF, NUD_NOARP|NUD_PERMANENT).
+// A frame that came in through the device is never flooded back out of it (the bridge does
+// not send a frame out of the port it came in on), so a full mesh of hosts has no loop.
+void add_vxlan_remote(Batch& batch, int ifindex, const std::string& device, const std::string& remote);
+void delete_vxlan_remote(Batch& batch, int ifindex, const std::string& device, const std::string& remote);
+// The remotes of the device's all-zeros FDB entries ("192.168.100.12"), sorted.
+std::vector<std::string> dump_vxlan_remotes(Socket& socket, int ifindex);
 
 // Every VXLAN device of the socket's namespace (a dump filtered by kind in the kernel), by name.
 std::vector<VxlanLink> dump_vxlans(Socket& socket);

@@ -1,12 +1,17 @@
-// Open vSwitch tunnels across simulated hosts (tests/harness/hosts with the ovs underlay: each
-// host's underlay NIC eth0 is a port of br-phy (netdev) and the host address sits on br-phy,
-// which OVS's userspace tunnelling needs to route and ARP for the outer packets). On each host
-// two lab bridges (netdev), one joined to the other host by a `type=geneve` interface, one by
-// `type=vxlan` (options remote_ip, key = VNI), each with a node namespace on a veth port, all
-// written with nswire's OVSDB client (one transaction per host) and netlink code. The nodes
-// ping each other through both tunnels; `ovs-vsctl --format=json` and `ovs-appctl` on the host
-// are the oracles for the interfaces and the userspace tunnel ports.
+// Open vSwitch tunnels across three simulated hosts (tests/harness/hosts with the ovs underlay:
+// each host's underlay NIC eth0 is a port of br-phy (netdev) and the host address sits on
+// br-phy, which OVS's userspace tunnelling needs to route and ARP for the outer packets). On
+// each host two lab bridges (netdev), one joined to every other host by a `type=geneve`
+// interface, one by `type=vxlan` (options remote_ip, local_ip, key = VNI), each with a node
+// namespace on a veth port, written with nswire's OVSDB client and netlink code. A full mesh of
+// tunnels between learning switches is a loop; the tunnel ports are `protected` (OVS forwards
+// nothing from one protected port to another), which is split horizon, so broadcasts reach
+// every host once and never come back. The nodes ping a full mesh through both tunnel types;
+// `ovs-vsctl --format=json` and `ovs-appctl` on the host are the oracles.
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
 
 #include "nswire/netlink/addresses.h"
 #include "nswire/netlink/links.h"
@@ -82,45 +87,67 @@ std::map<std::string, std::string> ovs_map(const nlohmann::json& v) {
 
 }  // namespace
 
-TEST(MultihostOvsTunnels, GeneveAndVxlanInterfacesCarryNodesAcrossHostsOnTheNetdevDatapath) {
+TEST(MultihostOvsTunnels, ProtectedGeneveAndVxlanMeshesCarryNodesAcrossThreeHostsOnTheNetdevDatapath) {
   auto hosts = test::sim_hosts();
-  ASSERT_EQ(hosts.size(), 2u);
-  for (size_t i = 0; i < hosts.size(); ++i) {
-    const SimHost& h = hosts[i];
-    const SimHost& peer = hosts[1 - i];
-    vs::Batch batch;
-    for (const auto& seg : kSegments) {
-      add_node(h, node_of(seg, h), node_of(seg, h), node_ip(seg, h), 1450);
-      batch.add_bridge({seg.bridge, "netdev", kOwned});
-      batch.add_port({seg.bridge, node_of(seg, h), "", {}, std::nullopt, kOwned, kOwned});
-      batch.add_port({seg.bridge, tunnel_of(seg, peer), seg.type,
-                      {{"remote_ip", peer.ip}, {"local_ip", h.ip}, {"key", std::to_string(seg.vni)}},
-                      std::nullopt, kOwned, kOwned});
-    }
+  ASSERT_EQ(hosts.size(), 3u);
+  for (const auto& h : hosts) {
     ovsdb::Client client(h.ovsdb);
-    auto result = vs::apply(client, batch);  // one transaction; waits for ovs-vswitchd; checks interfaces
+    // 1. Bridges and tunnels, nothing that sends yet.
+    vs::Batch tunnels;
+    std::vector<std::string> tunnel_ports;
     for (const auto& seg : kSegments) {
-      const auto* tunnel = result.state.interface(tunnel_of(seg, peer));
-      ASSERT_TRUE(tunnel) << tunnel_of(seg, peer);
-      EXPECT_EQ(tunnel->type, seg.type);
+      tunnels.add_bridge({seg.bridge, "netdev", kOwned});
+      for (const auto& peer : hosts) {
+        if (peer.name == h.name) continue;
+        tunnels.add_port({seg.bridge, tunnel_of(seg, peer), seg.type,
+                          {{"remote_ip", peer.ip}, {"local_ip", h.ip}, {"key", std::to_string(seg.vni)}},
+                          std::nullopt, kOwned, kOwned});
+        tunnel_ports.push_back(tunnel_of(seg, peer));
+      }
+    }
+    auto result = vs::apply(client, tunnels);  // one transaction; waits for ovs-vswitchd; checks interfaces
+    for (const auto& name : tunnel_ports) {
+      const auto* tunnel = result.state.interface(name);
+      ASSERT_TRUE(tunnel) << name;
       EXPECT_FALSE(tunnel->error) << *tunnel->error;
       EXPECT_GT(tunnel->ofport.value_or(-1), 0);
     }
+    // 2. Split horizon before any node can send: Port.protected (vswitch::AddPort cannot write it
+    //    yet, hence a transaction of its own), then wait for ovs-vswitchd to apply it.
+    std::vector<ovsdb::Operation> protect;
+    for (const auto& name : tunnel_ports)
+      protect.push_back(ovsdb::op::update("Port", {ovsdb::where_eq("name", ovsdb::Datum::string(name))},
+                                          {{"protected", ovsdb::Datum::boolean(true)}}));
+    protect.push_back(ovsdb::op::mutate("Open_vSwitch", {}, {{"next_cfg", "+=", ovsdb::Datum::integer(1)}}));
+    protect.push_back(ovsdb::op::select("Open_vSwitch", {}, {"next_cfg"}));
+    auto r = client.transact(vs::kDatabase, protect);
+    vs::wait_applied(client, r.back().rows.at(0).at("next_cfg").as_integer(), std::chrono::seconds(10));
+    // 3. The nodes.
+    vs::Batch nodes;
+    for (const auto& seg : kSegments) {
+      add_node(h, node_of(seg, h), node_of(seg, h), node_ip(seg, h), 1450);
+      nodes.add_port({seg.bridge, node_of(seg, h), "", {}, std::nullopt, kOwned, kOwned});
+    }
+    vs::apply(client, nodes);
   }
 
   // The oracle: ovs-vsctl on h1 sees the tunnel interfaces as written, with no error.
   const SimHost& a = hosts[0];
-  const SimHost& b = hosts[1];
   for (const auto& seg : kSegments) {
-    auto rows = vsctl_rows(a, {"--columns=name,type,options,error,ofport,external_ids", "list", "Interface",
-                               tunnel_of(seg, b)});
-    ASSERT_EQ(rows.size(), 1u);
-    EXPECT_EQ(rows[0]["type"], seg.type);
-    auto options = ovs_map(rows[0]["options"]);
-    EXPECT_EQ(options["remote_ip"], b.ip);
-    EXPECT_EQ(options["key"], std::to_string(seg.vni));
-    EXPECT_EQ(ovs_map(rows[0]["external_ids"])["nswire-lab"], "mh-tunnels");
-    EXPECT_TRUE(rows[0]["error"].is_array() && rows[0]["error"][1].empty()) << rows[0]["error"];
+    for (size_t i = 1; i < hosts.size(); ++i) {
+      const SimHost& b = hosts[i];
+      auto rows = vsctl_rows(a, {"--columns=name,type,options,error,ofport,external_ids", "list", "Interface",
+                                 tunnel_of(seg, b)});
+      ASSERT_EQ(rows.size(), 1u);
+      EXPECT_EQ(rows[0]["type"], seg.type);
+      auto options = ovs_map(rows[0]["options"]);
+      EXPECT_EQ(options["remote_ip"], b.ip);
+      EXPECT_EQ(options["key"], std::to_string(seg.vni));
+      EXPECT_EQ(ovs_map(rows[0]["external_ids"])["nswire-lab"], "mh-tunnels");
+      EXPECT_TRUE(rows[0]["error"].is_array() && rows[0]["error"][1].empty()) << rows[0]["error"];
+      auto port = vsctl_rows(a, {"--columns=protected", "list", "Port", tunnel_of(seg, b)});
+      EXPECT_EQ(port[0]["protected"], true);
+    }
   }
   // The userspace datapath listens for both encapsulations itself (no kernel module).
   auto tnl_ports = a.check({"ovs-appctl", "tnl/ports/show"});
@@ -128,14 +155,28 @@ TEST(MultihostOvsTunnels, GeneveAndVxlanInterfacesCarryNodesAcrossHostsOnTheNetd
   EXPECT_NE(tnl_ports.find("vxlan_sys_4789"), std::string::npos) << tnl_ports;
 
   for (const auto& seg : kSegments) {
-    EXPECT_TRUE(a.ping(node_of(seg, a), node_ip(seg, b))) << seg.type << " h1 -> h2";
-    EXPECT_TRUE(b.ping(node_of(seg, b), node_ip(seg, a))) << seg.type << " h2 -> h1";
+    for (const auto& from : hosts) {
+      for (const auto& to : hosts) {
+        if (from.name == to.name) continue;
+        EXPECT_TRUE(from.ping(node_of(seg, from), node_ip(seg, to))) << seg.type << " " << from.name << " -> " << to.name;
+      }
+    }
   }
   // Segments stay apart: the geneve node cannot reach the vxlan subnet (and nothing routes it).
-  EXPECT_FALSE(a.ping(node_of(kSegments[0], a), node_ip(kSegments[1], b), 1));
+  EXPECT_FALSE(a.ping(node_of(kSegments[0], a), node_ip(kSegments[1], hosts[1]), 1));
   // The packets went out encapsulated: the datapath pushed tunnel headers for them.
   auto flows = a.check({"ovs-appctl", "dpctl/dump-flows"});
   EXPECT_NE(flows.find("tnl_push"), std::string::npos) << flows;
+  // No loop: in a broadcast storm the encapsulated copies would keep leaving through the
+  // underlay NIC (the userspace tunnel ports keep no statistics, the NIC's kernel counters do);
+  // an idle lab's stay (nearly) still.
+  auto underlay_tx = [&] {
+    return a.ip_json("", {"-s", "link", "show", "dev", "eth0"})[0]["stats64"]["tx"]["packets"].get<long>();
+  };
+  long before = underlay_tx();
+  EXPECT_GT(before, 0) << "no underlay statistics: the loop check below would prove nothing";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  EXPECT_LT(underlay_tx() - before, 50) << "the underlay keeps sending: a loop";
 
   // Removing the lab's bridges on h1 leaves br-phy and nothing of the lab.
   vs::Batch down;
@@ -143,5 +184,5 @@ TEST(MultihostOvsTunnels, GeneveAndVxlanInterfacesCarryNodesAcrossHostsOnTheNetd
   ovsdb::Client client(a.ovsdb);
   vs::apply(client, down);
   EXPECT_EQ(a.check({"ovs-vsctl", "list-br"}), "br-phy\n");
-  EXPECT_FALSE(a.ping(node_of(kSegments[0], a), node_ip(kSegments[0], b), 1));
+  EXPECT_FALSE(a.ping(node_of(kSegments[0], a), node_ip(kSegments[0], hosts[1]), 1));
 }

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
 #include <cstring>
@@ -164,4 +165,35 @@ TEST(Vxlan, OtherLinksAreNotVxlan) {
     m.put_str(IFLA_INFO_KIND, "bridge");
   }
   EXPECT_FALSE(parse_vxlan(first(b)));
+}
+
+TEST(VxlanRemotes, FloodEntryIsAnAppendedAllZerosFdbEntryOfTheDeviceItself) {
+  Batch b;
+  add_vxlan_remote(b, 9, "vx0", "192.168.100.12");
+  add_vxlan_remote(b, 9, "vx0", "fd00::2");
+  delete_vxlan_remote(b, 9, "vx0", "192.168.100.13");
+  ASSERT_EQ(b.size(), 3u);
+  auto check = [&](size_t i, uint16_t type, uint16_t flags, const std::string& dst) {
+    auto* nlh = reinterpret_cast<const nlmsghdr*>(b.buffer().data() + b.entries()[i].offset);
+    EXPECT_EQ(nlh->nlmsg_type, type);
+    EXPECT_EQ(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | flags);
+    const auto* ndm = static_cast<const ndmsg*>(mnl_nlmsg_get_payload(nlh));
+    EXPECT_EQ(ndm->ndm_family, AF_BRIDGE);
+    EXPECT_EQ(ndm->ndm_ifindex, 9);
+    EXPECT_EQ(ndm->ndm_flags, NTF_SELF);
+    EXPECT_EQ(ndm->ndm_state, NUD_NOARP | NUD_PERMANENT);
+    std::map<uint16_t, std::string> attrs;
+    nswire::netlink::detail::for_each_attr(nlh, sizeof(ndmsg), [&](const nlattr* a) {
+      attrs[mnl_attr_get_type(a)] = std::string(static_cast<const char*>(mnl_attr_get_payload(a)), mnl_attr_get_payload_len(a));
+    });
+    EXPECT_EQ(attrs[NDA_LLADDR], std::string(6, '\0'));
+    EXPECT_EQ(attrs[NDA_DST], dst);
+  };
+  check(0, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_APPEND, std::string("\xc0\xa8\x64\x0c", 4));
+  check(1, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_APPEND,
+        std::string("\xfd\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02", 16));
+  check(2, RTM_DELNEIGH, 0, std::string("\xc0\xa8\x64\x0d", 4));
+  EXPECT_EQ(b.entries()[0].object, "192.168.100.12 on vx0");
+  EXPECT_THROW(add_vxlan_remote(b, 9, "vx0", "not-an-address"), nswire::Error);
+  EXPECT_EQ(b.size(), 3u);
 }
