@@ -99,7 +99,7 @@ foreach(lib ${NSWIRE_INSTALLED_LIBRARIES})
     list(APPEND rewritten "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>")
     set_target_properties(${lib} PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${rewritten}")
   endif()
-  # nswire_topology -> nswire::topology; ovsdb_client -> nswire::ovsdb_client.
+  # nswire_reconcile -> nswire::reconcile; ovsdb_client -> nswire::ovsdb_client.
   string(REGEX REPLACE "^nswire_" "" export_name ${lib})
   set_target_properties(${lib} PROPERTIES EXPORT_NAME ${export_name})
 endforeach()

@@ -10,13 +10,14 @@
 
 #include "nswire/netns/namespace.h"
 #include "nswire/probe/report.h"
-#include "nswire/topology/connectivity.h"
-#include "nswire/topology/graph.h"
-#include "nswire/topology/session.h"
-#include "nswire/topology/validate.h"
+#include "nswire/reconcile/connectivity.h"
+#include "nswire/model/graph.h"
+#include "nswire/reconcile/session.h"
+#include "nswire/model/validate.h"
 #include "output.h"
 
-namespace topo = nswire::topology;
+namespace model = nswire::model;
+namespace reconcile = nswire::reconcile;
 using nlohmann::json;
 
 namespace {
@@ -42,11 +43,11 @@ void add_common(CLI::App* cmd, Common& c, bool with_file = true) {
 }
 
 // Parse + validate; prints diagnostics; nullopt when the file is invalid.
-std::optional<topo::Lab> load(const Common& c, bool print_warnings = true) {
-  auto checked = topo::check_file(c.file);
+std::optional<model::Lab> load(const Common& c, bool print_warnings = true) {
+  auto checked = model::check_file(c.file);
   if (!c.json || checked.ok())
     for (const auto& d : checked.diagnostics)
-      if (d.severity == topo::Severity::error || print_warnings) std::cerr << d.to_string() << "\n";
+      if (d.severity == model::Severity::error || print_warnings) std::cerr << d.to_string() << "\n";
   if (!checked.ok()) {
     if (c.json) std::cout << json{{"valid", false}, {"diagnostics", nswire::cli::diagnostics_json(checked.diagnostics)}}.dump(2) << "\n";
     return std::nullopt;
@@ -54,15 +55,15 @@ std::optional<topo::Lab> load(const Common& c, bool print_warnings = true) {
   return checked.lab;
 }
 
-topo::Session make_session(const Common& c, topo::Lab lab) {
-  topo::SessionOptions o;
-  if (c.backend == "linux") o.backend = topo::Backend::linux_bridge;
-  if (c.backend == "ovs") o.backend = topo::Backend::ovs;
+reconcile::Session make_session(const Common& c, model::Lab lab) {
+  reconcile::SessionOptions o;
+  if (c.backend == "linux") o.backend = model::Backend::linux_bridge;
+  if (c.backend == "ovs") o.backend = model::Backend::ovs;
   if (!c.ovsdb.empty()) o.ovsdb = c.ovsdb;
   o.wait_for_lock = !c.no_wait;
   bool tty = isatty(STDERR_FILENO);
   if (c.verbose || tty) o.progress = [](const std::string& s) { std::cerr << "  " << s << "\n"; };
-  return topo::Session(std::move(lab), c.file, std::move(o));
+  return reconcile::Session(std::move(lab), c.file, std::move(o));
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -70,7 +71,7 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 }
 
 int cmd_validate(const Common& c) {
-  auto checked = topo::check_file(c.file);
+  auto checked = model::check_file(c.file);
   if (c.json) {
     std::cout << json{{"valid", checked.ok()}, {"diagnostics", nswire::cli::diagnostics_json(checked.diagnostics)}}.dump(2)
               << "\n";
@@ -122,13 +123,13 @@ int cmd_up(const Common& c) {
 
 int cmd_down(const Common& c) {
   // down needs only the lab's name; a file that no longer validates can still be taken down.
-  auto checked = topo::check_file(c.file);
-  if (checked.lab.name.empty() || !topo::is_valid_lab_name(checked.lab.name)) {
+  auto checked = model::check_file(c.file);
+  if (checked.lab.name.empty() || !model::is_valid_lab_name(checked.lab.name)) {
     for (const auto& d : checked.diagnostics) std::cerr << d.to_string() << "\n";
     std::cerr << "nswire: " << c.file << ": no usable lab name\n";
     return kInvalid;
   }
-  topo::Lab lab = checked.ok() ? checked.lab : topo::Lab{.name = checked.lab.name};
+  model::Lab lab = checked.ok() ? checked.lab : model::Lab{.name = checked.lab.name};
   auto session = make_session(c, lab);
   auto start = std::chrono::steady_clock::now();
   auto plan = session.down();
@@ -183,7 +184,7 @@ int cmd_test(const Common& c, const std::string& junit) {
   auto start = std::chrono::steady_clock::now();
   std::vector<nswire::probe::Outcome> outcomes;
   try {
-    outcomes = topo::run_tests(session);
+    outcomes = reconcile::run_tests(session);
   } catch (const std::exception& e) {
     std::cerr << "nswire: test: " << e.what() << "\n";
     return kFailed;
@@ -214,19 +215,19 @@ int cmd_test(const Common& c, const std::string& junit) {
 int cmd_graph(const Common& c, const std::string& format) {
   auto lab = load(c);
   if (!lab) return kInvalid;
-  std::cout << (format == "mermaid" ? topo::to_mermaid(*lab) : topo::to_dot(*lab));
+  std::cout << (format == "mermaid" ? model::to_mermaid(*lab) : model::to_dot(*lab));
   return kOk;
 }
 
 int cmd_exec(const Common& c, const std::string& node, const std::vector<std::string>& command) {
   auto lab = load(c, false);
   if (!lab) return kInvalid;
-  const topo::Node* n = topo::find_node(*lab, node);
+  const model::Node* n = model::find_node(*lab, node);
   if (!n) {
     std::cerr << "nswire: exec: no node \"" << node << "\" in lab \"" << lab->name << "\"\n";
     return kInvalid;
   }
-  if (n->attach.kind != topo::AttachKind::none) {
+  if (n->attach.kind != model::AttachKind::none) {
     std::cerr << "nswire: exec: node \"" << node << "\" is an attached namespace; use nsenter on its process\n";
     return kInvalid;
   }

@@ -5,26 +5,26 @@
 
 namespace nswire::cli {
 
-std::string format_plan(const topology::Plan& plan) {
+std::string format_plan(const reconcile::Plan& plan) {
   std::string out;
   for (const auto& a : plan.actions) {
-    char sign = a.op == topology::Action::Op::create ? '+' : a.op == topology::Action::Op::remove ? '-' : '~';
-    out += std::string(1, sign) + " " + topology::to_string(a.op) + " " + a.kind + " " + a.object;
+    char sign = a.op == reconcile::Action::Op::create ? '+' : a.op == reconcile::Action::Op::remove ? '-' : '~';
+    out += std::string(1, sign) + " " + reconcile::to_string(a.op) + " " + a.kind + " " + a.object;
     if (!a.detail.empty()) out += " (" + a.detail + ")";
     out += "\n";
   }
   return out;
 }
 
-nlohmann::json plan_json(const topology::Plan& plan) {
+nlohmann::json plan_json(const reconcile::Plan& plan) {
   nlohmann::json actions = nlohmann::json::array();
   for (const auto& a : plan.actions)
-    actions.push_back({{"op", topology::to_string(a.op)}, {"kind", a.kind}, {"object", a.object}, {"detail", a.detail}});
+    actions.push_back({{"op", reconcile::to_string(a.op)}, {"kind", a.kind}, {"object", a.object}, {"detail", a.detail}});
   return actions;
 }
 
-std::string format_status(const std::vector<topology::ObjectStatus>& objects, bool all) {
-  std::vector<const topology::ObjectStatus*> shown;
+std::string format_status(const std::vector<reconcile::ObjectStatus>& objects, bool all) {
+  std::vector<const reconcile::ObjectStatus*> shown;
   for (const auto& o : objects)
     if (all || !o.ok) shown.push_back(&o);
   size_t kind = 4, object = 6, wanted = 6;
@@ -46,17 +46,17 @@ std::string format_status(const std::vector<topology::ObjectStatus>& objects, bo
   return out;
 }
 
-nlohmann::json status_json(const std::vector<topology::ObjectStatus>& objects) {
+nlohmann::json status_json(const std::vector<reconcile::ObjectStatus>& objects) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& o : objects)
     out.push_back({{"kind", o.kind}, {"object", o.object}, {"wanted", o.wanted}, {"live", o.live}, {"ok", o.ok}});
   return out;
 }
 
-nlohmann::json diagnostics_json(const std::vector<topology::Diagnostic>& diagnostics) {
+nlohmann::json diagnostics_json(const std::vector<model::Diagnostic>& diagnostics) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& d : diagnostics)
-    out.push_back({{"severity", d.severity == topology::Severity::error ? "error" : "warning"},
+    out.push_back({{"severity", d.severity == model::Severity::error ? "error" : "warning"},
                    {"file", d.file},
                    {"line", d.line},
                    {"column", d.col},

@@ -29,7 +29,7 @@ void fill(Message& m, const Route& r) {
 
 std::string describe(const Route& r) {
   std::string s = r.destination.length == 0 ? std::string("default") : r.destination.network().to_string();
-  if (r.gateway) s += " via " + r.gateway->address();
+  if (r.gateway) s += " via " + r.gateway->address().to_string();
   if (r.oif) s += " dev " + std::to_string(r.oif);
   return s;
 }

@@ -22,18 +22,16 @@
 namespace nswire::netlink {
 namespace {
 
-bool is_multicast(const IpPrefix& a) {
+bool is_multicast(const IpAddress& a) {
   return a.family == AF_INET ? (a.bytes[0] & 0xf0) == 0xe0 : a.bytes[0] == 0xff;
 }
 
 // An address of the config, or nullopt when the field is empty; throws naming the field.
-std::optional<IpPrefix> address(const std::string& name, const char* field, const std::string& text) {
+std::optional<IpAddress> address(const std::string& name, const char* field, const std::string& text) {
   if (text.empty()) return std::nullopt;
-  try {
-    return IpPrefix::parse_address(text);
-  } catch (const nswire::Error& e) {
-    throw nswire::Error("vxlan " + name + ": " + field + ": " + e.what());
-  }
+  auto a = IpAddress::parse(text);
+  if (!a) throw nswire::Error("vxlan " + name + ": " + field + ": bad IP address \"" + text + "\"");
+  return a;
 }
 
 std::string format(int family, const void* bytes) {
@@ -66,7 +64,8 @@ void parse_data(const nlattr* data, VxlanConfig& c) {
         if (len != 4 && len != 16) break;
         std::string text = format(family, p);
         if (text == "0.0.0.0" || text == "::") break;
-        (is_multicast(IpPrefix::parse_address(text)) ? c.group : c.remote) = text;
+        auto a = IpAddress::parse(text);
+        if (a) (is_multicast(*a) ? c.group : c.remote) = text;
         break;
       }
     }
@@ -78,7 +77,7 @@ void put_data(Message& m, const VxlanConfig& c) {
   m.put_u32(IFLA_VXLAN_ID, c.vni);
   auto put_address = [&](uint16_t v4, uint16_t v6, const std::string& text) {
     if (text.empty()) return;
-    auto a = IpPrefix::parse_address(text);
+    auto a = *IpAddress::parse(text);  // validate_vxlan() checked it
     m.put(a.family == AF_INET ? v4 : v6, a.bytes.data(), a.byte_size());
   };
   put_address(IFLA_VXLAN_GROUP, IFLA_VXLAN_GROUP6, c.remote);

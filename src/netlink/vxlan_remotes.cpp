@@ -25,12 +25,8 @@ constexpr uint8_t kZeroMac[6] = {};
 
 void fdb_request(Batch& batch, uint16_t type, uint16_t flags, const char* what, int ifindex, const std::string& device,
                  const std::string& remote) {
-  IpPrefix dst;
-  try {
-    dst = IpPrefix::parse_address(remote);
-  } catch (const nswire::Error& e) {
-    throw nswire::Error("vxlan " + device + ": remote: " + e.what());
-  }
+  auto dst = IpAddress::parse(remote);
+  if (!dst) throw nswire::Error("vxlan " + device + ": remote: bad IP address \"" + remote + "\"");
   auto m = batch.add<ndmsg>(type, flags, what, remote + " on " + device);
   auto& ndm = m.header<ndmsg>();
   ndm.ndm_family = AF_BRIDGE;
@@ -38,7 +34,7 @@ void fdb_request(Batch& batch, uint16_t type, uint16_t flags, const char* what, 
   ndm.ndm_flags = NTF_SELF;
   ndm.ndm_state = NUD_NOARP | NUD_PERMANENT;
   m.put(NDA_LLADDR, kZeroMac, sizeof kZeroMac);
-  m.put(NDA_DST, dst.bytes.data(), dst.byte_size());
+  m.put(NDA_DST, dst->bytes.data(), dst->byte_size());
 }
 
 }  // namespace

@@ -6,11 +6,11 @@
 #include <cstdint>
 #include <string_view>
 
-#include "nswire/topology/graph.h"
-#include "nswire/topology/parse.h"
-#include "nswire/topology/validate.h"
+#include "nswire/model/graph.h"
+#include "nswire/model/parse.h"
+#include "nswire/model/validate.h"
 
-using namespace nswire::topology;
+using namespace nswire::model;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -5,11 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "nswire/netlink/ip.h"
+#include "nswire/ip.h"
 #include "nswire/netlink/message.h"
 #include "nswire/netlink/socket.h"
 
 namespace nswire::netlink {
+
+// The one IP value type (nswire/ip.h), by its short name here too.
+using nswire::IpAddress;
+using nswire::IpPrefix;
 
 struct Address {
   int index = 0;          // ifindex

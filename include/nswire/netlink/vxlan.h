@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "nswire/netlink/ip.h"
+#include "nswire/ip.h"
 #include "nswire/netlink/message.h"
 #include "nswire/netlink/socket.h"
 

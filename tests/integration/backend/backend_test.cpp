@@ -36,7 +36,7 @@ void make_node(const std::string& name, const std::string& host_end, const std::
   nl::Batch in;
   nl::change_link(in, {.name = "lo", .up = true});
   nl::change_link(in, {.index = eth0, .up = true});
-  nl::add_address(in, eth0, "eth0", nl::IpPrefix::parse(cidr));
+  nl::add_address(in, eth0, "eth0", nswire::IpPrefix::from(cidr));
   inside.execute(in);
 }
 

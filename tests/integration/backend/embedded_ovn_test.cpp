@@ -57,7 +57,7 @@ void bind_node(const std::string& name, const std::string& mac, const std::strin
     auto eth0 = netlink::find_link(n, "eth0");
     netlink::Batch c;
     netlink::change_link(c, {.index = eth0->index, .up = true, .mac = netlink::parse_mac(mac)});
-    netlink::add_address(c, eth0->index, "eth0", netlink::IpPrefix::parse(ip + "/24"));
+    netlink::add_address(c, eth0->index, "eth0", nswire::IpPrefix::from(ip + "/24"));
     n.execute(c);
     netlink::set_tx_checksum("eth0", false);
   });

@@ -19,14 +19,14 @@ cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" || { cat "$tmp/i
 
 # What a user of the package expects to find.
 [[ -x $prefix/bin/nswire ]] || fail "bin/nswire not installed"
-for h in nswire/topology/validate.h nswire/backend/bridge_backend.h ovsdb/client.h; do
+for h in nswire/model/validate.h nswire/backend/bridge_backend.h ovsdb/client.h; do
   [[ -f $prefix/include/$h ]] || fail "header include/$h not installed"
 done
 config=$(find "$prefix" -name nswireConfig.cmake -print -quit)
 pc=$(find "$prefix" -name nswire.pc -print -quit)
 [[ -n $config ]] || fail "nswireConfig.cmake not installed"
 [[ -n $pc ]] || fail "nswire.pc not installed"
-[[ -n $(find "$prefix" -name 'libnswire_topology.a' -print -quit) ]] || fail "libnswire_topology.a not installed"
+[[ -n $(find "$prefix" -name 'libnswire_reconcile.a' -print -quit) ]] || fail "libnswire_reconcile.a not installed"
 [[ -n $(find "$prefix" -name 'libovsdb_client.a' -print -quit) ]] || fail "libovsdb_client.a not installed"
 if grep -rqs -- "$(cd "$here/../../.." && pwd)/" "$(dirname "$config")" "$pc"; then
   fail "installed package files point into the source tree"

@@ -71,7 +71,7 @@ void bind_node(const SimHost& h) {
     auto eth0 = netlink::find_link(s, "eth0");
     netlink::Batch b;
     netlink::change_link(b, {.index = eth0->index, .up = true, .mac = netlink::parse_mac(node_mac(h))});
-    netlink::add_address(b, eth0->index, "eth0", netlink::IpPrefix::parse(node_ip(h) + "/24"));
+    netlink::add_address(b, eth0->index, "eth0", nswire::IpPrefix::from(node_ip(h) + "/24"));
     s.execute(b);
     netlink::set_tx_checksum("eth0", false);
   });

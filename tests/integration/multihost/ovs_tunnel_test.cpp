@@ -59,7 +59,7 @@ void add_node(const SimHost& h, const std::string& node, const std::string& port
     auto eth0 = netlink::find_link(s, "eth0");
     netlink::Batch b;
     netlink::change_link(b, {.index = eth0->index, .up = true});
-    netlink::add_address(b, eth0->index, "eth0", netlink::IpPrefix::parse(address + "/24"));
+    netlink::add_address(b, eth0->index, "eth0", nswire::IpPrefix::from(address + "/24"));
     s.execute(b);
     // The userspace datapath forwards what the node's kernel left to "hardware" unfinished.
     netlink::set_tx_checksum("eth0", false);

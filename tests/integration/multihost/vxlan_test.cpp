@@ -58,7 +58,7 @@ netlink::VxlanConfig build(const SimHost& h, const std::vector<SimHost>& hosts) 
     auto eth0 = netlink::find_link(s, "eth0");
     netlink::Batch b;
     netlink::change_link(b, {.index = eth0->index, .up = true});
-    netlink::add_address(b, eth0->index, "eth0", netlink::IpPrefix::parse(node_ip(h) + "/24"));
+    netlink::add_address(b, eth0->index, "eth0", nswire::IpPrefix::from(node_ip(h) + "/24"));
     s.execute(b);
   });
   return config;

@@ -40,13 +40,13 @@ TEST(Veth, Seed002HostToNamespaceAndBack) {
   EXPECT_FALSE(ip_link("", "veth1"));
 
   Batch host_side;
-  add_address(host_side, index_of(host, "veth0"), "veth0", IpPrefix::parse("10.1.1.1/24"));
+  add_address(host_side, index_of(host, "veth0"), "veth0", IpPrefix::from("10.1.1.1/24"));
   host.execute(host_side);
   Batch ns_side;
   int veth1 = index_of(inside, "veth1");
   change_link(ns_side, {.name = "lo", .up = true});
   change_link(ns_side, {.index = veth1, .up = true});
-  add_address(ns_side, veth1, "veth1", IpPrefix::parse("10.1.1.2/24"));
+  add_address(ns_side, veth1, "veth1", IpPrefix::from("10.1.1.2/24"));
   inside.execute(ns_side);
 
   EXPECT_EQ(ip_addresses("", "veth0"), std::vector<std::string>{"10.1.1.1/24"});
@@ -83,12 +83,12 @@ TEST(Veth, Seed001TwoNamespacesJoinedDirectly) {
   Batch b1, b2;
   int v1 = index_of(s1, "veth01"), v2 = index_of(s2, "veth02");
   change_link(b1, {.name = "lo", .up = true});
-  add_address(b1, v1, "veth01", IpPrefix::parse("192.168.1.1/24"));
-  add_address(b1, v1, "veth01", IpPrefix::parse("fd00:1::1/64"));
+  add_address(b1, v1, "veth01", IpPrefix::from("192.168.1.1/24"));
+  add_address(b1, v1, "veth01", IpPrefix::from("fd00:1::1/64"));
   change_link(b2, {.name = "lo", .up = true});
   change_link(b2, {.index = v2, .up = true, .mac = parse_mac("02:00:00:00:01:02")});
-  add_address(b2, v2, "veth02", IpPrefix::parse("192.168.1.2/24"));
-  add_address(b2, v2, "veth02", IpPrefix::parse("fd00:1::2/64"));
+  add_address(b2, v2, "veth02", IpPrefix::from("192.168.1.2/24"));
+  add_address(b2, v2, "veth02", IpPrefix::from("fd00:1::2/64"));
   s1.execute(b1);
   s2.execute(b2);
 
@@ -134,16 +134,16 @@ TEST(Routes, DefaultRouteViaGatewayAndDump) {
   add_veth(create, {.name = "rt-host", .peer_name = "eth0", .peer_netns_fd = ns.fd(), .up = true});
   host.execute(create);
   Batch h;
-  add_address(h, index_of(host, "rt-host"), "rt-host", IpPrefix::parse("10.7.0.1/24"));
-  add_address(h, index_of(host, "rt-host"), "rt-host", IpPrefix::parse("fd07::1/64"));
+  add_address(h, index_of(host, "rt-host"), "rt-host", IpPrefix::from("10.7.0.1/24"));
+  add_address(h, index_of(host, "rt-host"), "rt-host", IpPrefix::from("fd07::1/64"));
   host.execute(h);
   Batch b;
   int eth0 = index_of(inside, "eth0");
   change_link(b, {.index = eth0, .up = true});
-  add_address(b, eth0, "eth0", IpPrefix::parse("10.7.0.2/24"));
-  add_address(b, eth0, "eth0", IpPrefix::parse("fd07::2/64"));
-  add_route(b, {.destination = IpPrefix::parse("0.0.0.0/0"), .gateway = IpPrefix::parse_address("10.7.0.1")});
-  add_route(b, {.destination = IpPrefix::parse("::/0"), .gateway = IpPrefix::parse_address("fd07::1")});
+  add_address(b, eth0, "eth0", IpPrefix::from("10.7.0.2/24"));
+  add_address(b, eth0, "eth0", IpPrefix::from("fd07::2/64"));
+  add_route(b, {.destination = IpPrefix::from("0.0.0.0/0"), .gateway = IpPrefix::from("10.7.0.1")});
+  add_route(b, {.destination = IpPrefix::from("::/0"), .gateway = IpPrefix::from("fd07::1")});
   inside.execute(b);
 
   auto routes = nswire::test::ip_json("nsw-route", {"route", "show", "default"});
@@ -158,12 +158,12 @@ TEST(Routes, DefaultRouteViaGatewayAndDump) {
   EXPECT_EQ(defaults, 2);
   // A host address outside the namespace's subnets is reached through the default route.
   Batch extra;
-  add_address(extra, index_of(host, "rt-host"), "rt-host", IpPrefix::parse("10.8.0.1/32"));
+  add_address(extra, index_of(host, "rt-host"), "rt-host", IpPrefix::from("10.8.0.1/32"));
   host.execute(extra);
   EXPECT_TRUE(ping("nsw-route", "10.8.0.1"));
 
   Batch del;
-  delete_route(del, {.destination = IpPrefix::parse("0.0.0.0/0"), .gateway = IpPrefix::parse_address("10.7.0.1")});
+  delete_route(del, {.destination = IpPrefix::from("0.0.0.0/0"), .gateway = IpPrefix::from("10.7.0.1")});
   inside.execute(del);
   EXPECT_TRUE(nswire::test::ip_json("nsw-route", {"route", "show", "default"}).empty());
   Batch cleanup;

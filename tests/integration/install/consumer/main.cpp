@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include <nswire/topology/validate.h>
+#include <nswire/model/validate.h>
 #include <ovsdb/framing.h>
 
 namespace {
@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     text = ss.str();
     filename = argv[1];
   }
-  auto checked = nswire::topology::check_string(text, filename);
+  auto checked = nswire::model::check_string(text, filename);
   for (const auto& d : checked.diagnostics) std::cerr << d.to_string() << "\n";
   if (!checked.ok()) return 1;
   // The OVSDB client library links too: frame one JSON-RPC message and read it back.

@@ -1,0 +1,96 @@
+// What a lab wants on the system, flattened from the model into the objects nswire manages:
+// namespaces, bridges (per backend), veth pairs with their two ends, OVS patch pairs, and per
+// namespace the addresses, routes, sysctls and resolv.conf. Host-side names are generated
+// here, deterministically: at most 15 bytes, collision-free within the lab, traceable to
+// lab/node/interface through the interface alias. Pure: no I/O.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nswire/ip.h"
+#include "nswire/netlink/routes.h"
+#include "nswire/model/lab.h"
+
+namespace nswire::model {
+
+inline constexpr const char* kHost = "";  // the namespace nswire runs in
+
+// How plans, errors and status name an interface: "blue:eth0" in a node, "eth0" in the host.
+inline std::string where(const std::string& node, const std::string& ifname) {
+  return node.empty() ? ifname : node + ":" + ifname;
+}
+
+// One end of a veth pair.
+struct VethEnd {
+  std::string ns;                 // node name (its namespace), or kHost
+  std::string ifname;
+  std::string bridge;             // plug into this bridge (host ends only); empty = none
+  std::optional<uint16_t> vlan;
+  std::optional<uint32_t> mtu;
+  std::optional<std::string> mac;
+  bool operator==(const VethEnd&) const = default;
+};
+
+struct DesiredVeth {
+  VethEnd a, b;                   // a is created first; b is its peer
+  std::string origin;             // "node blue interface eth0", "link br0 <-> br1"
+  bool operator==(const DesiredVeth&) const = default;
+};
+
+struct DesiredBridge {
+  std::string name;
+  std::string backend;            // "linux" | "ovs"
+  bool stp = false;
+  std::optional<uint32_t> mtu;
+  bool operator==(const DesiredBridge&) const = default;
+};
+
+struct DesiredPatch {             // native OVS patch ports
+  std::string bridge_a, port_a, bridge_b, port_b;
+  bool operator==(const DesiredPatch&) const = default;
+};
+
+// Everything that lives inside one namespace and is configured through its own socket.
+struct DesiredNamespace {
+  std::string node;               // kHost for the host namespace
+  bool attached = false;          // entered, never created or deleted
+  std::string attach_path;        // /proc/PID/ns/net or a netns file
+  std::map<std::string, std::vector<IpPrefix>> addresses;  // ifname -> addresses
+  std::vector<netlink::Route> routes;                                // oif unresolved (see route_dev)
+  std::vector<std::string> route_dev;                               // per route: device name or ""
+  std::map<std::string, std::string> sysctls;
+  std::vector<std::string> nameservers, search;                     // resolv.conf; both empty = none
+  bool operator==(const DesiredNamespace&) const = default;
+};
+
+struct Desired {
+  std::string lab;
+  std::string ovs_datapath = "auto";
+  std::vector<DesiredBridge> bridges;
+  std::vector<DesiredVeth> veths;
+  std::vector<DesiredPatch> patches;
+  std::vector<DesiredNamespace> namespaces;  // host first, then nodes in file order
+  // Every veth end checksums in software: set when an OVS bridge runs on the userspace
+  // datapath, which forwards without completing offloaded checksums (see netlink/offload.h).
+  bool software_checksums = false;
+  const DesiredNamespace* find_namespace(const std::string& node) const;
+};
+
+// A validated lab -> the objects it wants. Throws nswire::Error only on what validation
+// should have caught.
+Desired flatten(const Lab& lab);
+
+// The generated host-side name of a node interface's veth end ("blue-eth0-3fa9" style):
+// up to 5 bytes of node, 4 of interface, 4 hex digits of a hash of lab/node/interface.
+std::string host_ifname(const std::string& lab, const std::string& node, const std::string& ifname, int salt = 0);
+// Host-side names of a bridge-to-bridge veth pair or patch pair ("p-br0-br1-1a2b" style).
+std::string patch_ifname(const std::string& lab, const std::string& from, const std::string& to, int salt = 0);
+
+// The mark in a host link's alias: "nswire:LAB" followed by " origin" for traceability.
+std::string link_alias(const std::string& lab, const std::string& origin);
+
+}  // namespace nswire::model

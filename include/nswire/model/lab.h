@@ -1,0 +1,199 @@
+// The topology model: schema v1 of the lab file (DESIGN.md, "Topology file") as plain values.
+// The parser fills it, the validator checks it, the planner diffs it against the live system,
+// and graph output draws it. Nothing here does I/O.
+//
+// Every object keeps the place it was written (Location) so later errors can name it. A
+// Location never takes part in ==: the same lab written with another layout is the same lab.
+#pragma once
+
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nswire/ip.h"
+
+namespace nswire::model {
+
+// The one IP value type (nswire/ip.h), by its short name here too.
+using nswire::IpAddress;
+using nswire::IpPrefix;
+
+// Where an object was written: file name, 1-based line and column (0 when unknown).
+struct Location {
+  std::string file{};
+  int line = 0;
+  int column = 0;
+
+  bool operator==(const Location&) const { return true; }  // see the file comment
+};
+
+// Which implementation serves a bridge (BridgeBackend); "linux" and "ovs" in the file.
+enum class Backend { linux_bridge, ovs };
+// Open vSwitch datapath: auto picks system when the kernel module is there, else netdev.
+enum class Datapath { automatic, system, netdev };
+
+const char* to_string(Backend b);   // "linux" | "ovs"
+const char* to_string(Datapath d);  // "auto" | "system" | "netdev"
+
+struct OvsSettings {
+  Datapath datapath = Datapath::automatic;
+  bool operator==(const OvsSettings&) const = default;
+};
+
+// A bridge in the host namespace. Addresses on it make it the subnet's gateway.
+struct Bridge {
+  std::string name{};
+  std::optional<Backend> backend{};    // unset: the lab's default backend
+  std::vector<IpPrefix> addresses{};
+  bool stp = false;
+  std::optional<int> mtu{};
+  Location loc{};
+
+  bool operator==(const Bridge&) const = default;
+};
+
+// How a node gets its namespace: created by nswire (none), or an existing one entered
+// through /proc/PID/ns/net (pid) or a bind-mounted namespace file (path). An attached
+// namespace is never deleted by `down`.
+enum class AttachKind { none, pid, path };
+
+struct Attach {
+  AttachKind kind = AttachKind::none;
+  int pid = 0;                       // kind == pid
+  std::string path{};                  // kind == path
+  Location loc{};
+
+  bool operator==(const Attach&) const = default;
+};
+
+// A node's interface plugged into a bridge: a veth whose node end is `name`.
+struct Interface {
+  std::string name{};
+  std::string bridge{};
+  std::vector<IpPrefix> addresses{};
+  std::optional<int> mtu{};
+  std::optional<int> vlan{};           // 1..4094: an access port on that VLAN
+  std::optional<std::string> mac{};    // "aa:bb:cc:dd:ee:ff"
+  Location loc{};
+
+  bool operator==(const Interface&) const = default;
+};
+
+// A route in a node's main table. `to: default` becomes IpPrefix::any(family), the family
+// taken from `via` (IPv4 when there is no via); its text stays "default".
+struct Route {
+  IpPrefix to{};
+  std::optional<IpAddress> via{};
+  std::optional<std::string> dev{};
+  Location loc{};
+
+  bool operator==(const Route&) const = default;
+};
+
+// Written to /etc/netns/NODE/resolv.conf.
+struct Dns {
+  std::vector<IpAddress> nameservers{};
+  std::vector<std::string> search{};
+
+  bool empty() const { return nameservers.empty() && search.empty(); }
+  bool operator==(const Dns&) const = default;
+};
+
+// A named network namespace.
+struct Node {
+  std::string name{};
+  Attach attach{};
+  std::vector<Interface> interfaces{};           // in file order
+  std::vector<Route> routes{};
+  Dns dns{};
+  std::map<std::string, std::string> sysctls{};  // "net.ipv4.ip_forward" -> "1"
+  Location loc{};
+
+  bool operator==(const Node&) const = default;
+};
+
+// One end of a link, written "br0" (a bridge), "node:ifname" or "host:ifname" (`host` is
+// the namespace nswire runs in).
+enum class EndpointKind { bridge, node, host };
+
+struct Endpoint {
+  EndpointKind kind = EndpointKind::bridge;
+  std::string bridge{};                // kind == bridge
+  std::string node{};                  // kind == node
+  std::string ifname{};                // kind == node or host
+  std::string text{};                  // as written
+  Location loc{};
+
+  bool operator==(const Endpoint&) const = default;
+};
+
+// How two bridges are joined: an OVS patch port pair (both ends OVS), a veth pair, or
+// auto (patch ports when both bridges are OVS, else a veth pair).
+enum class Patch { automatic, ovs, veth };
+
+// A veth pair (or OVS patch) that is not node-to-bridge.
+struct Link {
+  std::array<Endpoint, 2> endpoints{};
+  std::array<std::vector<IpPrefix>, 2> addresses{};  // per end, in endpoint order
+  std::optional<int> mtu{};
+  Patch patch = Patch::automatic;
+  Location loc{};
+
+  bool operator==(const Link&) const = default;
+};
+
+enum class Expect { reachable, unreachable };
+enum class Proto { icmp, tcp, udp };
+
+const char* to_string(Expect e);    // "reachable" | "unreachable"
+const char* to_string(Proto p);     // "icmp" | "tcp" | "udp"
+
+// One entry of `tests:`, a connectivity expectation (not "Test", which gtest owns). Either a
+// pair test (from -> to, where `to` is a node name, meaning its first address, or an IP
+// address), or a mesh test (`mesh` non-empty: every ordered pair of those nodes).
+struct ConnectivityTest {
+  std::string from{};
+  std::string to{};
+  std::vector<std::string> mesh{};
+  Expect expect = Expect::reachable;
+  Proto proto = Proto::icmp;
+  int port = 0;                      // tcp/udp: 1..65535
+  int count = 1;                     // probes sent; any answer counts as reachable
+  int timeout_ms = 1000;             // per probe
+  Location loc{};
+
+  bool is_mesh() const { return !mesh.empty(); }
+  bool operator==(const ConnectivityTest&) const = default;
+};
+
+// The whole lab file.
+struct Lab {
+  int version = 1;
+  std::string name{};                  // ownership marks carry it: [A-Za-z0-9_.-]{1,32}
+  Backend backend = Backend::linux_bridge;
+  OvsSettings ovs{};
+  std::vector<Bridge> bridges{};       // in file order
+  std::vector<Node> nodes{};
+  std::vector<Link> links{};
+  std::vector<ConnectivityTest> tests{};
+  Location loc{};
+
+  bool operator==(const Lab&) const = default;
+};
+
+// Lookups by name; nullptr when absent.
+const Bridge* find_bridge(const Lab& lab, std::string_view name);
+const Node* find_node(const Lab& lab, std::string_view name);
+const Interface* find_interface(const Node& node, std::string_view name);
+// The address a test `to: NODE` aims at: the node's first interface address, else the first
+// address of a link end on that node; nullopt when the node has none.
+std::optional<IpPrefix> first_address(const Lab& lab, const Node& node);
+// The backend that serves `b`: its own, else the lab's default.
+inline Backend effective_backend(const Lab& lab, const Bridge& b) {
+  return b.backend.value_or(lab.backend);
+}
+
+}  // namespace nswire::model

@@ -1,0 +1,40 @@
+// Checks a parsed lab as a whole before anything touches the system: name rules, references
+// that must resolve, addresses and interfaces used twice, attach targets that must exist,
+// and likely mistakes (warnings). Never throws for bad input; reports every finding.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nswire/model/diagnostic.h"
+#include "nswire/model/lab.h"
+
+namespace nswire::model {
+
+struct ValidateOptions {
+  // Whether a path exists (stat). Used for `attach` (a path, or /proc/PID/ns/net); tests
+  // pass a fake. Empty: the real stat().
+  std::function<bool(const std::string& path)> path_exists;
+};
+
+std::vector<Diagnostic> validate(const Lab& lab, const ValidateOptions& options = {});
+
+// parse + validate, the way `nswire validate` and every other verb read a file.
+// Validation is skipped when the YAML itself could not be read. Diagnostics are sorted
+// by place; ok() when none is an error.
+struct Checked {
+  Lab lab;
+  std::vector<Diagnostic> diagnostics;
+  bool ok() const { return !has_errors(diagnostics); }
+};
+
+Checked check_string(std::string_view text, const std::string& filename,
+                     const ValidateOptions& options = {});
+Checked check_file(const std::string& path, const ValidateOptions& options = {});
+
+// Lab name rule shared with ownership marks: 1..32 bytes of [A-Za-z0-9_.-].
+bool is_valid_lab_name(std::string_view name);
+
+}  // namespace nswire::model

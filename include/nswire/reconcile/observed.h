@@ -1,0 +1,56 @@
+// What is on the system now, as far as one lab is concerned: the lab's state record, each
+// relevant namespace's links, addresses, routes, sysctls and resolv.conf, and each consulted
+// backend's bridges. Plain values, so the planner is tested against fakes of it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nswire/backend/bridge_backend.h"
+#include "nswire/model/desired.h"
+#include "nswire/netlink/addresses.h"
+#include "nswire/netlink/links.h"
+#include "nswire/netlink/routes.h"
+
+namespace nswire::reconcile {
+
+// Reconciling works on the model's values (Lab, Desired, ...): its names are ours here.
+using namespace nswire::model;
+
+// What a lab has created, kept under /run/nswire/labs/LAB.json (gone at reboot, like the
+// objects it lists). `down` trusts it together with the ownership marks.
+struct StateRecord {
+  std::string lab;
+  std::string file;                              // the lab file last applied
+  std::vector<std::string> namespaces;           // created by the lab (deleted by down)
+  std::map<std::string, std::string> attached;   // node -> namespace path (never deleted)
+  std::map<std::string, std::string> bridges;    // name -> backend
+  std::vector<std::string> backends;             // backends the lab has used
+  bool operator==(const StateRecord&) const = default;
+};
+
+// A namespace the lab created and no longer wants is only checked for existence and its nsid:
+// it goes whole, so its contents are not read.
+struct ObservedNamespace {
+  bool exists = false;
+  int nsid = -1;                                  // its id as the host namespace knows it
+  std::vector<netlink::Link> links;
+  std::vector<netlink::Address> addresses;
+  std::vector<netlink::Route> routes;
+  std::map<std::string, std::string> sysctls;   // the keys the lab sets, their current values
+  std::optional<std::string> resolv_conf;        // /etc/netns/NODE/resolv.conf, when it exists
+  std::map<std::string, bool> tx_checksum;       // veths: TX checksum offload on?
+
+  const netlink::Link* link(const std::string& name) const;
+  const netlink::Link* link(int index) const;
+};
+
+struct Observed {
+  std::optional<StateRecord> record;
+  std::map<std::string, ObservedNamespace> namespaces;                  // "" = host
+  std::map<std::string, std::vector<backend::ObservedBridge>> bridges;  // backend name -> bridges
+};
+
+}  // namespace nswire::reconcile

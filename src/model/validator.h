@@ -1,0 +1,70 @@
+// The validator's working state, shared by validate.cpp (lab, bridges, nodes, addresses,
+// routes) and validate_links.cpp (links and tests). Internal to src/topology.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nswire/model/validate.h"
+
+namespace nswire::model {
+
+class Validator {
+ public:
+  Validator(const Lab& lab, const ValidateOptions& options) : lab_(lab), options_(options) {}
+  std::vector<Diagnostic> run();
+
+ private:
+  // Who holds an interface name or an address, for "already used by ..." messages.
+  struct Owner {
+    std::string what;
+    Location loc;
+  };
+  // Addresses of one node (interfaces and link ends), for the gateway check.
+  using Subnets = std::vector<IpPrefix>;
+
+  // Findings past kMaxDiagnostics are dropped (one note says so): a pathological lab must not
+  // turn into megabytes of messages.
+  static constexpr size_t kMaxDiagnostics = 500;
+  bool full();
+  void error(const Location& where, const std::string& ctx, const std::string& message);
+  void warning(const Location& where, const std::string& ctx, const std::string& message);
+
+  void check_lab();
+  void check_bridges();
+  void check_nodes();
+  void check_attach(const Node& node, const std::string& ctx);
+  void check_interface(const Node& node, const Interface& iface, const std::string& ctx);
+  void check_links();
+  void check_endpoint(const Link& link, int end, const std::string& ctx);
+  void check_addresses();
+  void check_routes();
+  void check_tests();
+  void check_test_target(const ConnectivityTest& test, const std::string& ctx, const std::string& node_name,
+                         const char* role);
+  void claim_address(const IpPrefix& c, const std::string& owner, const Location& where,
+                     const std::string& ctx);
+  bool exists(const std::string& path) const;
+  // The nearest of `names` to a misspelt `word`, or "" (also once the findings are full).
+  std::string suggest(std::string_view word, const std::vector<std::string>& names);
+
+  const Lab& lab_;
+  const ValidateOptions& options_;
+  std::vector<Diagnostic> diags_;
+  std::map<std::string, const Bridge*> bridges_;
+  std::vector<std::string> bridge_names_, node_names_;
+  std::map<std::string, const Node*> nodes_;
+  // node name ("" = host) -> interface name -> who declared it.
+  std::map<std::string, std::map<std::string, Owner>> ifnames_;
+  std::map<std::pair<int, std::array<std::uint8_t, 16>>, Owner> addresses_;
+  std::map<std::string, Subnets> node_subnets_;
+};
+
+// Shared helpers.
+std::string quoted(std::string_view s);
+std::string link_name(const Link& link);  // "blue:eth1 -- red:eth1"
+std::string closest_name(std::string_view word, const std::vector<std::string>& names);
+
+}  // namespace nswire::model
