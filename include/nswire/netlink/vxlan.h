@@ -1,6 +1,7 @@
 // VXLAN devices over rtnetlink (RFC 7348): the kernel's own tunnel endpoint, the way a Linux
-// bridge that spans hosts is joined to its other halves. One VXLAN device per remote host
-// (unicast `remote`, head-end replication by the bridge) or one per segment with a multicast
+// bridge that spans hosts is joined to its other halves. One VXLAN device per segment and host,
+// enslaved to the bridge: with a flood list of remote hosts (add_vxlan_remote, head-end
+// replication; any number of hosts), a single unicast `remote` (two hosts), or a multicast
 // `group`. Created with the IANA port 4789 (the kernel's default is the pre-standard 8472),
 // source-address learning off (the bridge learns MACs; the tunnel's peers are configured), and
 // an MTU that leaves room for the encapsulation; marked with the lab's alias like other links.
