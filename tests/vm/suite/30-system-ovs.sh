@@ -35,7 +35,7 @@ check "one ovsdb-server, the system's (pid $sysdb_pid)" test "$(pgrep -x ovsdb-s
 check "one ovs-vswitchd, the system's (pid $sysvs_pid)" test "$(pgrep -x ovs-vswitchd | xargs)" = "$sysvs_pid"
 for br in br0 br1; do
   check "$br is in the system's database, marked as the lab's" \
-    test "$(ovs-vsctl get Bridge "$br" external_ids:nswire-lab)" = '"seed000-patched"'
+    test "$(ovs-vsctl get Bridge "$br" external_ids:nswire-lab | tr -d '"')" = seed000-patched
   check "$br: datapath_type system" test "$(ovs-vsctl get Bridge "$br" datapath_type)" = system
 done
 dpif=$(ovs-appctl dpif/show)

@@ -8,7 +8,11 @@ db=unix:/run/nswire/ovs/db.sock
 trap 'nswire down "$lab" >/dev/null 2>&1; systemctl start openvswitch-switch' EXIT
 
 check "systemctl stop openvswitch-switch" systemctl stop openvswitch-switch
-check "no Open vSwitch daemon runs" bash -c '! pgrep -x ovsdb-server && ! pgrep -x ovs-vswitchd'
+# Debian's ovsdb-server.service is only PartOf the wrapper: it may still be stopping when
+# `systemctl stop openvswitch-switch` returns (seen under TCG). Wait, bounded, for both daemons.
+gone() { ! pgrep -x ovsdb-server >/dev/null && ! pgrep -x ovs-vswitchd >/dev/null; }
+for _ in $(seq 100); do gone && break; sleep 0.2; done
+check "no Open vSwitch daemon runs (ovsdb-server: $(systemctl is-active ovsdb-server), ovs-vswitchd: $(systemctl is-active ovs-vswitchd))" gone
 check "nswire up (no system Open vSwitch answers)" nswire up --backend ovs "$lab" || finish
 db_pid=$(cat /run/nswire/ovs/ovsdb-server.pid 2>/dev/null)
 vs_pid=$(cat /run/nswire/ovs/ovs-vswitchd.pid 2>/dev/null)
