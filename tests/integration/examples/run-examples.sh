@@ -7,9 +7,9 @@
 # private ovsdb-server + ovs-vswitchd). Per case:
 #   validate; plan --json (which backend serves each bridge); graph; up; the bridges checked
 #   with ip/ovs-vsctl as oracles; test --junit; a second `up --json` that must have no actions; status (exit 0);
-#   example-specific checks; down; down again (idempotent); then nothing may be left:
-#   `ip netns list` empty, `ip -o link` only lo, `ovs-vsctl list-br` empty, no lab record in
-#   /run/nswire/labs.
+#   example-specific checks; down; down again (idempotent); then nothing may be left: the
+#   namespaces, links (but the datapath's own ovs-system/ovs-netdev device), OVS bridges and lab
+#   records in /run/nswire/labs are what they were before the case (in a sandbox: none but lo).
 # Prints one PASS/FAIL/XFAIL/XPASS/SKIP line per example+backend and "N passed, N failed[, N
 # skipped]"; exits 1 on any FAIL or XPASS. A VLAN lab's Linux-backend run is SKIPPED, loudly and
 # with the reason, on a kernel without bridge VLAN filtering (this CI machine's): the VM tier
