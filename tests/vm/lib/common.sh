@@ -58,8 +58,9 @@ vm_jail() {
 # Boots one guest in a jail with its console on OUTDIR/NAME.console (first serial port) and the
 # guest's own messages on OUTDIR/NAME.out (second serial port). The guest must write the line
 # "nswire-vm: booted" to its second serial port within BOOT_BOUND_S seconds and power off within
-# BOUND_S seconds; otherwise QEMU (the pid started here) is killed and the reason printed with the
-# end of the console. Returns QEMU's exit status (0 when the guest powered off by itself).
+# BOUND_S seconds; otherwise QEMU (the process tree started here) is killed and the reason printed
+# with the end of the console (and left in VM_BOOT_WHY). Returns non-zero unless the guest powered
+# off by itself.
 vm_boot() {
   local name=$1 bound=$2 boot_bound=$3 dir=$4; shift 4
   local console=$dir/$name.console out=$dir/$name.out
@@ -93,8 +94,9 @@ vm_boot() {
     elif ((!booted)); then why="the guest powered off without booting its suite (see its console)"; rc=1
     fi
   fi
+  VM_BOOT_WHY=$why
   if [[ -n $why ]]; then
-    printf 'vm: FAIL: %s: %s after %d s; qemu (pid %d) ended. Last console lines (%s):\n' \
+    printf 'vm: FAIL: %s: %s (after %d s); qemu ended (killed through timeout pid %d). Last console lines (%s):\n' \
       "$name" "$why" "$((SECONDS - t0))" "$pid" "$console" >&2
     tail -n 25 "$console" | sed 's/\r$//; s/^/    | /' >&2
     ((rc != 0)) || rc=1
