@@ -4,7 +4,9 @@
 # any Debian 12 machine, run as root from a checkout:  sudo vagrant/provision.sh
 #
 #   1. installs the build and runtime packages (scripts/install-deps)
-#   2. builds nswire and installs it (`cmake --install`, prefix /usr/local)
+#   2. builds nswire and installs it (`cmake --install`, prefix /usr/local) -- or, when
+#      NSWIRE_PROVISION_INSTALL names a build made elsewhere (a `cmake --install` tree, as a
+#      directory or a tar archive), installs that instead: no packages, no compiler, no checkout
 #   3. enables and starts the system Open vSwitch (systemd only; otherwise nswire talks to
 #      $NSWIRE_OVSDB or starts its own embedded Open vSwitch)
 #   4. `nswire up --backend $BACKEND $LAB`, then `nswire test --junit ...`
@@ -12,8 +14,11 @@
 # Every step is idempotent: provisioning again rebuilds incrementally and reconciles the lab.
 #
 # Environment:
-#   LAB                          lab file; relative paths are taken from the repository root
-#                                (default examples/multi-bridge.yaml)
+#   LAB                          lab file; relative paths are taken from the repository root,
+#                                then from the installed share/nswire (default examples/multi-bridge.yaml)
+#   NSWIRE_PROVISION_INSTALL     a prebuilt `cmake --install` tree (directory, .tar or .tar.gz)
+#                                to install under the prefix instead of building; implies
+#                                NSWIRE_PROVISION_SKIP_DEPS=1 (the runtime packages must be there)
 #   BACKEND                      ovs | linux (default ovs)
 #   NSWIRE_REPO                  repository root (default: the directory above this script)
 #   NSWIRE_PROVISION_PREFIX      install prefix (default /usr/local)
@@ -37,10 +42,17 @@ die() { printf 'provision: error: %s\n' "$*" >&2; exit 1; }
 
 [[ $(id -u) == 0 ]] || die "run as root (sudo $0): nswire creates namespaces, links and bridges"
 
+prebuilt=${NSWIRE_PROVISION_INSTALL:-}
 repo=${NSWIRE_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-[[ -f $repo/CMakeLists.txt && -d $repo/src ]] \
-  || die "no nswire checkout at $repo (set NSWIRE_REPO to the repository root)"
-repo=$(cd "$repo" && pwd)
+if [[ -n $prebuilt ]]; then
+  [[ -e $prebuilt ]] || die "NSWIRE_PROVISION_INSTALL=$prebuilt does not exist"
+  [[ $prebuilt == /* ]] || prebuilt=$(pwd)/$prebuilt
+  [[ -d $repo ]] && repo=$(cd "$repo" && pwd)
+else
+  [[ -f $repo/CMakeLists.txt && -d $repo/src ]] \
+    || die "no nswire checkout at $repo (set NSWIRE_REPO to the repository root, or NSWIRE_PROVISION_INSTALL to a prebuilt tree)"
+  repo=$(cd "$repo" && pwd)
+fi
 
 lab=${LAB:-examples/multi-bridge.yaml}
 backend=${BACKEND:-ovs}
@@ -53,12 +65,18 @@ junit=${NSWIRE_PROVISION_JUNIT:-/var/tmp/nswire-junit.xml}
 
 case $backend in ovs|linux) ;; *) die "BACKEND must be ovs or linux, not '$backend'" ;; esac
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "NSWIRE_PROVISION_JOBS must be a positive number, not '$jobs'"
-if [[ $lab != /* ]]; then
-  if [[ -f $repo/$lab ]]; then lab=$repo/$lab
-  elif [[ -f $lab ]]; then lab=$(pwd)/$lab
+# (a prebuilt tree is only installed below: its share/nswire/examples is looked at then)
+resolve_lab() {
+  if [[ $lab != /* ]]; then
+    if [[ -f $repo/$lab ]]; then lab=$repo/$lab
+    elif [[ -f $prefix/share/nswire/$lab ]]; then lab=$prefix/share/nswire/$lab
+    elif [[ -f $lab ]]; then lab=$(pwd)/$lab
+    fi
   fi
-fi
-if [[ ! -f $lab ]]; then
+}
+[[ $prefix == /* ]] || prefix=$(pwd)/$prefix
+resolve_lab
+if [[ -z $prebuilt && ! -f $lab ]]; then
   {
     echo "provision: error: lab file '$lab' not found (LAB is relative to $repo)"
     echo "labs in $repo/examples:"
@@ -71,10 +89,19 @@ fi
 [[ $junit == /* ]] || junit=$(pwd)/$junit
 [[ $logs == /* ]] || logs=$(pwd)/$logs
 
-say "repository $repo; lab $lab; backend $backend; prefix $prefix"
+if [[ -n $prebuilt ]]; then
+  say "prebuilt nswire $prebuilt; lab $lab; backend $backend; prefix $prefix"
+else
+  say "repository $repo; lab $lab; backend $backend; prefix $prefix"
+fi
 
 # 1. Packages.
-if [[ ${NSWIRE_PROVISION_SKIP_DEPS:-0} == 1 ]]; then
+if [[ -n $prebuilt ]]; then
+  say "prebuilt nswire: installing no packages (the runtime ones must be there)"
+  for tool in ip:iproute2 ping:iputils-ping; do
+    command -v "${tool%%:*}" >/dev/null || die "${tool%%:*} not found: install the Debian package ${tool#*:}"
+  done
+elif [[ ${NSWIRE_PROVISION_SKIP_DEPS:-0} == 1 ]]; then
   say "skipping package installation (NSWIRE_PROVISION_SKIP_DEPS=1)"
 elif [[ -x $repo/scripts/install-deps || -f $repo/scripts/install-deps ]]; then
   say "installing packages (scripts/install-deps)"
@@ -83,7 +110,7 @@ else
   say "warning: $repo/scripts/install-deps not found; assuming the packages are installed"
 fi
 missing=()
-for tool in cmake:cmake c++:build-essential pkg-config:pkg-config; do
+[[ -n $prebuilt ]] || for tool in cmake:cmake c++:build-essential pkg-config:pkg-config; do
   command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
 done
 ((${#missing[@]} == 0)) || die "missing build tools; install the Debian packages: ${missing[*]}"
@@ -91,7 +118,25 @@ if [[ $backend == ovs ]] && ! command -v ovsdb-server >/dev/null; then
   say "warning: ovsdb-server not found (Debian package openvswitch-switch); the OVS backend needs it"
 fi
 
-# 2. Build and install.
+# 2. Build and install (or install the prebuilt tree).
+if [[ -n $prebuilt ]]; then
+  say "installing the prebuilt nswire into $prefix"
+  mkdir -p "$prefix"
+  if [[ -d $prebuilt ]]; then
+    cp -a "$prebuilt/." "$prefix/"
+    n=$(find "$prebuilt" -type f | wc -l)
+  else
+    tar -xf "$prebuilt" -C "$prefix" || die "cannot unpack $prebuilt"
+    n=$(tar -tf "$prebuilt" | grep -vc '/$' || true)
+  fi
+  say "$n file(s) installed"
+  resolve_lab
+  if [[ ! -f $lab ]]; then
+    echo "provision: error: lab file '$lab' not found (in $repo or in $prefix/share/nswire)" >&2
+    ls "$prefix"/share/nswire/examples/*.yaml 2>/dev/null | sed 's|^|  |' >&2
+    exit 1
+  fi
+else
 mkdir -p "$build" "$logs"
 # Quiet unless something fails: then the end of the log, and where the rest is.
 run_logged() {  # WHAT LOG CMD...
@@ -119,6 +164,7 @@ run_logged build "$logs/provision-build.log" cmake --build "$build" --target "$t
 say "installing into $prefix"
 run_logged "cmake --install" "$logs/provision-install.log" cmake --install "$build" --prefix "$prefix"
 say "$(grep -c -E '^-- (Installing|Up-to-date):' "$logs/provision-install.log" || true) file(s) installed"
+fi
 nswire=$prefix/bin/nswire
 [[ -x $nswire ]] || die "$nswire was not installed"
 if [[ $(command -v nswire || true) -ef $nswire ]]; then

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+
+#include <unistd.h>
 
 #include "nswire/backend/registry.h"
 #include "nswire/netlink/addresses.h"
@@ -59,6 +62,13 @@ const ObservedBridge* find(const std::vector<ObservedBridge>& bs, const std::str
   return it == bs.end() ? nullptr : &*it;
 }
 
+// The datapath OVS bridges must end up on: NSWIRE_TEST_DATAPATH when the caller knows (the VM tier
+// sets system), else what the kernel offers (the openvswitch module loaded: system, else netdev).
+std::string expected_datapath() {
+  if (const char* d = std::getenv("NSWIRE_TEST_DATAPATH"); d && *d) return d;
+  return access("/sys/module/openvswitch", F_OK) == 0 ? "system" : "netdev";
+}
+
 bool linux_vlans_supported() {
   run({"ip", "link", "add", "nsw-vlanprobe", "type", "bridge"});
   bool ok = run({"ip", "link", "set", "nsw-vlanprobe", "type", "bridge", "vlan_filtering", "1"}).exit_code == 0;
@@ -113,9 +123,17 @@ TEST_P(BothBackends, Seed001ThreeNamespacesOnOneBridge) {
     auto bridges = ovs_rows({"--columns=name,external_ids,datapath_type", "list", "Bridge"});
     ASSERT_EQ(bridges.size(), 1u);
     EXPECT_EQ(bridges[0]["name"], "br0");
-    EXPECT_EQ(bridges[0]["datapath_type"], "netdev");
+    EXPECT_EQ(bridges[0]["datapath_type"], expected_datapath());
     EXPECT_EQ(bridges[0]["external_ids"], nlohmann::json::parse(R"(["map",[["nswire-lab","labtest"]]])"));
     EXPECT_EQ(nswire::test::ovs_vsctl({"list-ports", "br0"}), "veth-ns1\nveth-ns2\nveth-ns3");
+    if (expected_datapath() == "system") {
+      // The kernel's own view: the ports are in the kernel datapath of this network namespace.
+      auto dp = run({"ovs-dpctl", "show"});
+      ASSERT_EQ(dp.exit_code, 0) << dp.err;
+      EXPECT_NE(dp.out.find("system@ovs-system:"), std::string::npos) << dp.out;
+      for (const char* port : {"veth-ns1", "veth-ns2", "veth-ns3"})
+        EXPECT_NE(dp.out.find(std::string(": ") + port + "\n"), std::string::npos) << port << " not in\n" << dp.out;
+    }
   }
   EXPECT_EQ((*ip_link("", "br0"))["operstate"] == "DOWN", false);
 }

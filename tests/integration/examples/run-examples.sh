@@ -7,15 +7,25 @@
 # private ovsdb-server + ovs-vswitchd). Per case:
 #   validate; plan --json (which backend serves each bridge); graph; up; the bridges checked
 #   with ip/ovs-vsctl as oracles; test --junit; a second `up --json` that must have no actions; status (exit 0);
-#   example-specific checks; down; down again (idempotent); then nothing may be left:
-#   `ip netns list` empty, `ip -o link` only lo, `ovs-vsctl list-br` empty, no lab record in
-#   /run/nswire/labs.
-# Prints one PASS/FAIL/XFAIL/XPASS line per example+backend and "N passed, N failed";
-# exits 1 on any FAIL or XPASS.
+#   example-specific checks; down; down again (idempotent); then nothing may be left: the
+#   namespaces, links (but the datapath's own ovs-system/ovs-netdev device), OVS bridges and lab
+#   records in /run/nswire/labs are what they were before the case (in a sandbox: none but lo).
+# Prints one PASS/FAIL/XFAIL/XPASS/SKIP line per example+backend and "N passed, N failed[, N
+# skipped]"; exits 1 on any FAIL or XPASS. A VLAN lab's Linux-backend run is SKIPPED, loudly and
+# with the reason, on a kernel without bridge VLAN filtering (this CI machine's): the VM tier
+# (tests/vm) runs it on Debian's kernel, where it must pass.
 #
 # It may itself run inside a sandbox (as ctest does); each case then gets a nested one.
 # Env: NSWIRE_EXAMPLES_BACKENDS="linux ovs" (default), NSWIRE_EXAMPLES_VERBOSE=1 (print every
-# case's log, not only failing ones), NSWIRE_EXAMPLES_DIR (default: the repository's examples/).
+# case's log, not only failing ones), NSWIRE_EXAMPLES_DIR (default: the repository's examples/),
+# NSWIRE_EXAMPLES_JUNIT=FILE (also write a JUnit report, one testcase per example+backend),
+# NSWIRE_EXAMPLES_DATAPATH=system|netdev (require OVS bridges on that datapath, checked with
+# `ovs-vsctl get Bridge B datapath_type`, `ovs-appctl dpif/show` and, for system, `ovs-dpctl
+# show`: system@ovs-system with every non-patch port of the bridge).
+# NSWIRE_EXAMPLES_OVS=system: no sandboxes; every case runs in this machine's own namespace
+# against the Open vSwitch that answers on its system socket (the VM tier's guest: Debian's
+# systemd-started openvswitch-switch). ONLY for a throwaway machine; what was there before a case
+# (namespaces, links, OVS bridges) must be there, and only that, after it.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,10 +43,24 @@ elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'
 # Inner mode: one case, inside a fresh sandbox.
 if [[ "${1:-}" == --case ]]; then
   NSWIRE=$2 EXAMPLE=$3 BACKEND=$4
-  [[ "${NSWIRE_SANDBOX_INSIDE:-}" == 1 && -n "${NSWIRE_OVSDB:-}" ]] || {
-    echo "run-examples.sh --case must run inside tests/harness/sandbox with NSWIRE_SANDBOX_OVS=1" >&2
+  SYSTEM_OVS=0
+  [[ "${NSWIRE_EXAMPLES_OVS:-sandbox}" == system ]] && SYSTEM_OVS=1
+  [[ $SYSTEM_OVS == 1 || ( "${NSWIRE_SANDBOX_INSIDE:-}" == 1 && -n "${NSWIRE_OVSDB:-}" ) ]] || {
+    echo "run-examples.sh --case must run inside tests/harness/sandbox with NSWIRE_SANDBOX_OVS=1 (or with NSWIRE_EXAMPLES_OVS=system)" >&2
     exit 2
   }
+  # What this namespace holds before the case: afterwards it must hold exactly that again.
+  inventory() {
+    ip netns list | awk '{print "netns " $1}'
+    # ovs-system / ovs-netdev: the datapath's own device, made and kept by ovs-vswitchd, not by a lab.
+    ip -o link show | awk -F': ' '{sub(/@.*/, "", $2); if ($2 != "ovs-system" && $2 != "ovs-netdev") print "link " $2}'
+    ovs-vsctl list-br | sed 's/^/ovs-bridge /'
+    ls /run/nswire/labs/*.json 2>/dev/null | sed 's/^/lab-record /'
+  }
+  before=$(inventory | sort)
+  # ovs-appctl reaches the ovs-vswitchd this case talks to: the sandbox's has its own control socket.
+  appctl=(ovs-appctl)
+  [[ $SYSTEM_OVS == 0 && -S "${NSWIRE_SANDBOX_DIR:-}/vswitchd.ctl" ]] && appctl=(ovs-appctl -t "$NSWIRE_SANDBOX_DIR/vswitchd.ctl")
   base=$(basename "$EXAMPLE" .yaml)
   T=$(mktemp -d /tmp/nswire-example.XXXXXX)
   F="$T/$base.yaml"
@@ -94,6 +118,25 @@ if [[ "${1:-}" == --case ]]; then
         ovs-vsctl br-exists "$name" || fail "bridge $name: not an OVS bridge"
         [[ "$(ovs-vsctl get Bridge "$name" external_ids:nswire-lab 2>/dev/null)" == *"$(jq -r .lab <<<"$plan")"* ]] ||
           fail "bridge $name: no external_ids:nswire-lab mark"
+        if [[ -n "${NSWIRE_EXAMPLES_DATAPATH:-}" ]]; then
+          want=$NSWIRE_EXAMPLES_DATAPATH
+          got=$(ovs-vsctl get Bridge "$name" datapath_type 2>&1 | tr -d '"')
+          [[ $got == "$want" ]] || fail "bridge $name: datapath_type '$got', expected $want"
+          # The datapath ovs-vswitchd really runs the bridge on (not only what the database says).
+          dpif=$("${appctl[@]}" dpif/show 2>&1)
+          awk -v dp="$want@ovs-$want" -v br="$name" '
+              /^[^ \t]/ { cur = $1; sub(/:$/, "", cur) } $1 == br":" && cur == dp { ok = 1 }
+              END { exit !ok }' <<<"$dpif" || fail "bridge $name: not on $want@ovs-$want in ovs-appctl dpif/show: $(tr '\n' ';' <<<"$dpif")"
+          if [[ $want == system ]]; then
+            dp=$(ovs-dpctl show 2>&1)
+            grep -q '^system@ovs-system:' <<<"$dp" || fail "ovs-dpctl show: no system@ovs-system: $(tr '\n' ';' <<<"$dp")"
+            for port in $(ovs-vsctl list-ports "$name"); do
+              [[ "$(ovs-vsctl get Interface "$port" type 2>/dev/null | tr -d '"')" == patch ]] && continue
+              grep -Eq "^ +port [0-9]+: $port( |\$)" <<<"$dp" || fail "port $port of $name: not in the kernel datapath (ovs-dpctl show)"
+            done
+            echo "  kernel datapath: $name and its ports in system@ovs-system (ovs-dpctl show)"
+          fi
+        fi
       else
         ip -d -o link show dev "$name" 2>/dev/null | grep -q ' bridge ' || fail "bridge $name: not a Linux bridge"
         ! ovs-vsctl br-exists "$name" 2>/dev/null || fail "bridge $name: is an OVS bridge, expected linux"
@@ -149,15 +192,16 @@ if [[ "${1:-}" == --case ]]; then
       ip netns del seed004-ctr 2>/dev/null
       ;;
   esac
-  # --- nothing left ---
-  left=$(ip netns list)
-  [[ -z "$left" ]] || fail "namespaces left: $(tr '\n' ' ' <<<"$left")"
-  left=$(ip -o link show | awk -F': ' '{print $2}' | grep -v '^lo$')
-  [[ -z "$left" ]] || fail "links left: $(tr '\n' ' ' <<<"$left")"
-  left=$(ovs-vsctl list-br)
-  [[ -z "$left" ]] || fail "OVS bridges left: $(tr '\n' ' ' <<<"$left")"
-  left=$(ls /run/nswire/labs/*.json 2>/dev/null)
-  [[ -z "$left" ]] || fail "lab records left: $left"
+  # --- nothing left: the namespace holds what it held before (in a sandbox: lo only) ---
+  after=$(inventory | sort)
+  left=$(comm -13 <(echo "$before") <(echo "$after"))
+  [[ -z "$left" ]] || fail "left behind: $(tr '\n' ' ' <<<"$left")"
+  gone=$(comm -23 <(echo "$before") <(echo "$after"))
+  [[ -z "$gone" ]] || fail "removed what was there before: $(tr '\n' ' ' <<<"$gone")"
+  if [[ $SYSTEM_OVS == 0 ]]; then
+    left=$(ip netns list; ip -o link show | awk -F': ' '{print $2}' | grep -Ev '^(lo|ovs-netdev|ovs-system)$'; ovs-vsctl list-br)
+    [[ -z "$left" ]] || fail "sandbox not empty: $(tr '\n' ' ' <<<"$left")"
+  fi
   exit $failed
 fi
 
@@ -177,17 +221,43 @@ else
   examples=("${NSWIRE_EXAMPLES_DIR:-$ROOT/examples}"/*.yaml)
 fi
 read -ra backends <<<"${NSWIRE_EXAMPLES_BACKENDS:-linux ovs}"
-pass=0 fail=0 xfail=0
+system_ovs=0
+if [[ "${NSWIRE_EXAMPLES_OVS:-sandbox}" == system ]]; then
+  system_ovs=1
+  ovs-vsctl --timeout=10 show >/dev/null || { echo "run-examples.sh: NSWIRE_EXAMPLES_OVS=system, but no Open vSwitch answers on the system socket" >&2; exit 2; }
+fi
+# Does this kernel filter VLANs on a bridge (CONFIG_BRIDGE_VLAN_FILTERING)? Asked in a throwaway
+# network namespace.
+vlan_filtering=0
+unshare --net ip link add name nsw-vlanprobe type bridge vlan_filtering 1 2>/dev/null && vlan_filtering=1
+# The Linux backend's VLAN support needs it: a lab whose nodes sit on VLANs is skipped there.
+uses_vlans() { grep -Eq '(^|[{,[:space:]])vlan:[[:space:]]*[0-9]' "$1"; }
+pass=0 fail=0 xfail=0 skip=0
 summary=()
+junit_cases=""
+xml_escape() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g' | tr -d '\000-\010\013\014\016-\037'; }
 for ex in "${examples[@]}"; do
   ex=$(realpath "$ex")
   base=$(basename "$ex" .yaml)
   for be in "${backends[@]}"; do
+    if [[ $be == linux && $vlan_filtering == 0 ]] && uses_vlans "$ex"; then
+      why="this kernel ($(uname -r)) has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING): the Linux backend cannot make access VLANs here; the VM tier (tests/vm, Debian's kernel) runs this case"
+      line=$(printf '%-5s %-40s %-6s %6ss  (%s)' SKIP "$base" "$be" 0.00 "$why")
+      echo "$line"
+      summary+=("$line")
+      skip=$((skip + 1))
+      junit_cases+="  <testcase classname=\"examples\" name=\"$base --backend $be\" time=\"0\"><skipped message=\"$(xml_escape <<<"$why")\"/></testcase>"$'\n'
+      continue
+    fi
     log=$(mktemp /tmp/nswire-example-log.XXXXXX)
     t0=$EPOCHREALTIME
-    # A fresh sandbox even when this script already runs in one (unset the "inside" mark).
-    env -u NSWIRE_SANDBOX_INSIDE -u NSWIRE_OVSDB NSWIRE_SANDBOX_OVS=1 timeout -k 10 300 \
-      "$SANDBOX" "$HERE/run-examples.sh" --case "$NSWIRE" "$ex" "$be" >"$log" 2>&1
+    if [[ $system_ovs == 1 ]]; then
+      timeout -k 10 "${NSWIRE_EXAMPLES_TIMEOUT:-300}" "$HERE/run-examples.sh" --case "$NSWIRE" "$ex" "$be" >"$log" 2>&1
+    else
+      # A fresh sandbox even when this script already runs in one (unset the "inside" mark).
+      env -u NSWIRE_SANDBOX_INSIDE -u NSWIRE_OVSDB NSWIRE_SANDBOX_OVS=1 timeout -k 10 "${NSWIRE_EXAMPLES_TIMEOUT:-300}" \
+        "$SANDBOX" "$HERE/run-examples.sh" --case "$NSWIRE" "$ex" "$be" >"$log" 2>&1
+    fi
     rc=$?
     secs=$(elapsed "$t0")
     key="$base:$be"
@@ -209,10 +279,25 @@ for ex in "${examples[@]}"; do
     fi
     echo "$line"
     summary+=("$line")
+    junit_cases+="  <testcase classname=\"examples\" name=\"$base --backend $be\" time=\"$secs\">"
+    case $verdict in
+      FAIL|XPASS) junit_cases+="<failure message=\"$verdict (exit $rc)\">$(tail -n 60 "$log" | xml_escape)</failure>" ;;
+      XFAIL) junit_cases+="<skipped message=\"known: $(xml_escape <<<"${XFAIL[$key]}")\"/>" ;;
+    esac
+    junit_cases+="</testcase>"$'\n'
     rm -f "$log"
   done
 done
 echo "==== examples: $((${#examples[@]})) file(s) x ${#backends[@]} backend(s)"
 printf '%s\n' "${summary[@]}"
-echo "$pass passed, $fail failed$([[ $xfail -gt 0 ]] && echo ", $xfail expected failure(s)")"
+if [[ -n "${NSWIRE_EXAMPLES_JUNIT:-}" ]]; then
+  {
+    echo '<?xml version="1.0" encoding="UTF-8"?>'
+    echo "<testsuite name=\"examples\" tests=\"$((pass + fail + xfail + skip))\" failures=\"$fail\" skipped=\"$((skip + xfail))\">"
+    printf '%s' "$junit_cases"
+    echo '</testsuite>'
+  } >"$NSWIRE_EXAMPLES_JUNIT"
+fi
+[[ $xfail -gt 0 ]] && echo "($xfail expected failure(s))"
+echo "$pass passed, $fail failed$([[ $skip -gt 0 ]] && echo ", $skip skipped")"
 [[ $fail -eq 0 ]]
