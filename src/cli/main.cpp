@@ -1,4 +1,4 @@
-// nswire: declarative Linux network labs. Verbs, output formats and exit codes (DESIGN.md,
+// nswire: declarative Linux network labs. Verbs, output formats and exit codes (docs/design.md,
 // "Command line"); everything else is the library's.
 #include <CLI/CLI.hpp>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-// The topology model: schema v1 of the lab file (DESIGN.md, "Topology file") as plain values.
+// The lab model: schema v1 of the lab file (docs/design.md, "The lab file") as plain values.
 // The parser fills it, the validator checks it, the planner diffs it against the live system,
 // and graph output draws it. Nothing here does I/O.
 //

@@ -6,7 +6,7 @@
 # and VirtualBox plugins are not needed here (their settings are not checked).
 set -euo pipefail
 if ! command -v vagrant >/dev/null; then
-  echo "vagrant_validate: SKIP: no vagrant command (Debian package vagrant)"
+  echo "vagrant_validate_integration: SKIP: no vagrant command (Debian package vagrant)"
   exit 77
 fi
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +14,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/nswire-vagrant-validate.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 export VAGRANT_CWD=$here/../../../vagrant VAGRANT_HOME=$tmp/home VAGRANT_DOTFILE_PATH=$tmp/dot
 export VAGRANT_CHECKPOINT_DISABLE=1 VAGRANT_NO_PLUGINS=1
-fail() { echo "vagrant_validate: FAIL: $*" >&2; exit 1; }
+fail() { echo "vagrant_validate_integration: FAIL: $*" >&2; exit 1; }
 check() {  # DESCRIPTION ENV=VALUE...
   local what=$1; shift
   echo "== vagrant validate ($what)"
@@ -27,4 +27,4 @@ if env BACKEND=bogus vagrant validate --ignore-provider >"$tmp/bad.txt" 2>&1; th
   fail "BACKEND=bogus was accepted"
 fi
 grep -q "BACKEND must be ovs or linux" "$tmp/bad.txt" || { cat "$tmp/bad.txt"; fail "BACKEND=bogus: no clear message"; }
-echo "vagrant_validate: OK"
+echo "vagrant_validate_integration: OK"

@@ -1,4 +1,4 @@
-// The parser: the full example of DESIGN.md into the model, and each parse-stage finding
+// The parser: the full example of the founding design into the model, and each parse-stage finding
 // (YAML syntax, types, unknown and duplicate keys, value syntax) at its line:column.
 #include "nswire/model/parse.h"
 #include "nswire/backend/registry.h"
@@ -13,7 +13,7 @@ using namespace nswire::model;
 
 namespace {
 
-// DESIGN.md, "Topology file", verbatim.
+// The founding design's "Topology file", verbatim.
 const char* kDesignExample = R"(name: lab1                      # lab identity; ownership marks carry it
 backend: ovs                    # default for bridges: linux | ovs
 ovs: { datapath: auto }         # auto | system | netdev
