@@ -45,6 +45,10 @@ void check_tag(const std::string& command, const std::optional<std::int64_t>& ta
     throw Error(command, "invalid argument", "VLAN tag " + std::to_string(*tag) + " is outside 0..4095");
 }
 
+void apply_settings(Bridge& b, const BridgeSettings& settings) {
+  if (settings.stp_enable) b.stp_enable = *settings.stp_enable;
+}
+
 void sort_ports(Bridge& b) {
   std::sort(b.ports.begin(), b.ports.end(), [](const auto& x, const auto& y) { return x.name < y.name; });
 }
@@ -60,6 +64,7 @@ struct Simulator {
       if (!c.may_exist) throw Error(cmd, "already exists", "bridge " + c.name + " already exists");
       if (!c.datapath_type.empty()) b->datapath_type = c.datapath_type;
       merge(b->external_ids, c.external_ids);
+      apply_settings(*b, c.settings);
       return;
     }
     if (auto [b, p] = find_port(s, c.name); p)
@@ -74,6 +79,7 @@ struct Simulator {
     b.name = c.name;
     b.datapath_type = c.datapath_type;
     b.external_ids = c.external_ids;
+    apply_settings(b, c.settings);
     // The bridge's local port: Port and Interface of the bridge's name, type internal.
     b.ports.push_back(Port{{}, c.name, std::nullopt, {}, {Interface{{}, c.name, "internal", {}, {}, {}, {}}}});
     s.bridges.push_back(std::move(b));
@@ -165,6 +171,7 @@ struct Simulator {
     if (!b) throw Error(cmd, "not found", "no bridge named " + c.name);
     if (c.datapath_type) b->datapath_type = *c.datapath_type;
     merge(b->external_ids, c.set_external_ids, c.remove_external_ids);
+    apply_settings(*b, c.settings);
   }
 
   void operator()(const SetInterface& c) {
@@ -268,6 +275,7 @@ class Differ {
     Row row{{"name", Datum::string(b.name)}, {"ports", Datum::set(ports)}};
     if (!b.datapath_type.empty()) row["datapath_type"] = Datum::string(b.datapath_type);
     if (!b.external_ids.empty()) row["external_ids"] = Datum::string_map(b.external_ids);
+    if (b.stp_enable) row["stp_enable"] = Datum::boolean(true);
     plan_.ops.push_back(op::insert("Bridge", row, name));
     return NamedUuid{name};
   }
@@ -310,6 +318,7 @@ class Differ {
   void diff_bridge(const Bridge& from, const Bridge& to) {
     Row row;
     if (from.datapath_type != to.datapath_type) row["datapath_type"] = Datum::string(to.datapath_type);
+    if (from.stp_enable != to.stp_enable) row["stp_enable"] = Datum::boolean(to.stp_enable);
     auto mutations = map_mutations("external_ids", from.external_ids, to.external_ids);
     std::map<Uuid, const Port*> old_ports;
     for (const auto& p : from.ports) old_ports[p.uuid] = &p;

@@ -9,7 +9,7 @@ namespace {
 using Rows = std::map<Uuid, Row>;
 
 const std::vector<std::string> kRootColumns = {"_uuid", "bridges", "next_cfg", "cur_cfg"};
-const std::vector<std::string> kBridgeColumns = {"_uuid", "name", "datapath_type", "external_ids", "ports"};
+const std::vector<std::string> kBridgeColumns = {"_uuid", "name", "datapath_type", "external_ids", "ports", "stp_enable"};
 const std::vector<std::string> kPortColumns = {"_uuid", "name", "tag", "external_ids", "interfaces"};
 const std::vector<std::string> kInterfaceColumns = {"_uuid", "name",  "type",        "options",
                                                     "ofport", "error", "external_ids"};
@@ -39,6 +39,7 @@ State assemble(const Rows& root_rows, const Rows& bridges, const Rows& ports, co
     bridge.name = string_or_empty(b->second, "name");
     bridge.datapath_type = string_or_empty(b->second, "datapath_type");
     bridge.external_ids = col(b->second, "external_ids").as_string_map();
+    bridge.stp_enable = col(b->second, "stp_enable").size() == 1 && col(b->second, "stp_enable").as_boolean();
     for (const auto& pu : col(b->second, "ports").uuids()) {
       auto p = ports.find(pu);
       if (p == ports.end()) continue;

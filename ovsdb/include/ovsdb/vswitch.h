@@ -54,6 +54,7 @@ struct Bridge {
   std::string datapath_type;  // "" (= system), "system", "netdev"
   StringMap external_ids;
   std::vector<Port> ports;  // sorted by name; includes the bridge's own internal port
+  bool stp_enable = false;  // 802.1D spanning tree (Bridge.stp_enable)
   bool operator==(const Bridge&) const = default;
 };
 
@@ -77,16 +78,25 @@ State state_from_cache(const TableCache& cache);
 // Starts (or widens) the monitor state_from_cache(client.cache(kDatabase)) needs.
 void monitor_state(Client& client);
 
+// Bridge settings an add-br or a set Bridge may change; a field left empty (nullopt) is left
+// as it is. Written with designated initializers: `{.stp_enable = true}`.
+struct BridgeSettings {
+  std::optional<bool> stp_enable;  // Bridge.stp_enable
+  bool operator==(const BridgeSettings&) const = default;
+};
+
 // The command structs take their fields in order, trailing ones optional, so that
 // `{"br0", "netdev"}` reads well and compiles warning-free under -Wextra.
 struct AddBridge {
-  AddBridge(std::string name_ = {}, std::string datapath_type_ = {}, StringMap external_ids_ = {}, bool may_exist_ = false)
+  AddBridge(std::string name_ = {}, std::string datapath_type_ = {}, StringMap external_ids_ = {}, bool may_exist_ = false,
+            BridgeSettings settings_ = {})
       : name(std::move(name_)), datapath_type(std::move(datapath_type_)), external_ids(std::move(external_ids_)),
-        may_exist(may_exist_) {}
+        may_exist(may_exist_), settings(std::move(settings_)) {}
   std::string name;
   std::string datapath_type;  // empty: leave the default
   StringMap external_ids;
   bool may_exist = false;     // --may-exist: an existing bridge is fine (its fields are updated)
+  BridgeSettings settings;    // for a new bridge and, with may_exist, an existing one
 };
 
 struct AddPort {
@@ -134,13 +144,15 @@ struct SetPort {
 
 struct SetBridge {
   SetBridge(std::string name_ = {}, std::optional<std::string> datapath_type_ = std::nullopt,
-            StringMap set_external_ids_ = {}, std::vector<std::string> remove_external_ids_ = {})
+            StringMap set_external_ids_ = {}, std::vector<std::string> remove_external_ids_ = {},
+            BridgeSettings settings_ = {})
       : name(std::move(name_)), datapath_type(std::move(datapath_type_)), set_external_ids(std::move(set_external_ids_)),
-        remove_external_ids(std::move(remove_external_ids_)) {}
+        remove_external_ids(std::move(remove_external_ids_)), settings(std::move(settings_)) {}
   std::string name;
   std::optional<std::string> datapath_type;
   StringMap set_external_ids;
   std::vector<std::string> remove_external_ids;
+  BridgeSettings settings;
 };
 
 struct SetInterface {

@@ -166,6 +166,41 @@ TEST_F(VswitchTest, SetAndClearTagAndExternalIdsOnExistingRows) {
   EXPECT_FALSE(exists("Port", "t1"));
 }
 
+TEST_F(VswitchTest, StpEnableIsWhatOvsVsctlReadsAndOvsVswitchdRunsIt) {
+  auto get = [](const std::string& bridge, const std::string& column) {
+    return ovs_vsctl({"--format=json", "get", "Bridge", bridge, column});
+  };
+  auto r = vs::apply(client, vs::Batch()
+                                 .add_bridge(vs::AddBridge("st0", "netdev", {}, false, {.stp_enable = true}))
+                                 .add_bridge(vs::AddBridge("st1", "netdev")));
+  EXPECT_EQ(get("st0", "stp_enable"), "true");
+  EXPECT_EQ(get("st1", "stp_enable"), "false");
+  EXPECT_TRUE(r.state.bridge("st0")->stp_enable);
+  EXPECT_FALSE(r.state.bridge("st1")->stp_enable);
+  // ovs-vswitchd applied it: a bridge running STP reports its bridge id in status.
+  auto status = [&](const std::string& bridge) {
+    return column(ovs_rows({"--", "--columns=status", "list", "Bridge", bridge})[0], "status").as_string_map();
+  };
+  EXPECT_TRUE(status("st0").count("stp_bridge_id")) << get("st0", "status");
+  EXPECT_FALSE(status("st1").count("stp_bridge_id")) << get("st1", "status");
+
+  // On, off, and on again through --may-exist on existing bridges; an unset field keeps the value.
+  vs::apply(client, vs::Batch()
+                        .set_bridge(vs::SetBridge("st0", std::nullopt, {}, {}, {.stp_enable = false}))
+                        .add_bridge(vs::AddBridge("st1", "netdev", {}, true, {.stp_enable = true})));
+  EXPECT_EQ(get("st0", "stp_enable"), "false");
+  EXPECT_EQ(get("st1", "stp_enable"), "true");
+  EXPECT_FALSE(status("st0").count("stp_bridge_id"));
+  EXPECT_TRUE(status("st1").count("stp_bridge_id"));
+  EXPECT_FALSE(vs::apply(client, vs::Batch().add_bridge(vs::AddBridge("st1", "netdev", {}, true))).changed);
+  EXPECT_EQ(get("st1", "stp_enable"), "true");
+
+  // What ovs-vsctl sets, read_state sees.
+  ovs_vsctl({"set", "Bridge", "st0", "stp_enable=true"});
+  EXPECT_TRUE(vs::read_state(client).bridge("st0")->stp_enable);
+  vs::apply(client, vs::Batch().del_bridge({"st0"}).del_bridge({"st1"}));
+}
+
 TEST_F(VswitchTest, DeletingTheBridgeLocalPortIsRefused) {
   vs::apply(client, vs::Batch().add_bridge({"bl", "netdev", {}}));
   EXPECT_THROW(vs::apply(client, vs::Batch().del_port({"bl"})), ovsdb::Error);

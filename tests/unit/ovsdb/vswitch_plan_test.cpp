@@ -129,6 +129,36 @@ TEST(VswitchPlan, PatchPair) {
   EXPECT_EQ(plan.check_interfaces.size(), 3u);  // br1's local interface + both patch ends
 }
 
+TEST(VswitchPlan, StpEnableOnANewBridgeIsWrittenInItsInsert) {
+  auto plan = vs::Batch().add_bridge(vs::AddBridge("br1", "netdev", {}, false, {.stp_enable = true})).plan(sample());
+  EXPECT_EQ(kinds(plan), (std::vector<std::string>{"insert Interface", "insert Port", "insert Bridge",
+                                                   "mutate Open_vSwitch", "select Open_vSwitch"}));
+  EXPECT_EQ(plan.ops[2].json["row"]["stp_enable"], true);
+  // Off is the schema's default: a new bridge without STP does not write the column at all.
+  auto off = vs::Batch().add_bridge(vs::AddBridge("br1", "netdev", {}, false, {.stp_enable = false})).plan(sample());
+  EXPECT_FALSE(off.ops[2].json["row"].contains("stp_enable"));
+}
+
+TEST(VswitchPlan, StpEnableOnAnExistingBridgeIsOneUpdate) {
+  auto on = vs::Batch().set_bridge(vs::SetBridge("br0", std::nullopt, {}, {}, {.stp_enable = true})).plan(sample());
+  EXPECT_EQ(kinds(on), (std::vector<std::string>{"wait Bridge", "update Bridge", "mutate Open_vSwitch",
+                                                 "select Open_vSwitch"}));
+  EXPECT_EQ(on.ops[1].json["where"], J::parse(R"([["_uuid","==",["uuid","br0-uuid"]]])"));
+  EXPECT_EQ(on.ops[1].json["row"], J::parse(R"({"stp_enable":true})"));
+  // add-br --may-exist with STP on an existing bridge writes the same update.
+  auto may_exist = vs::Batch().add_bridge(vs::AddBridge("br0", "netdev", {}, true, {.stp_enable = true})).plan(sample());
+  EXPECT_EQ(may_exist.ops[1].json, on.ops[1].json);
+  // Off where it is off, or left unset: nothing to do.
+  EXPECT_TRUE(vs::Batch().set_bridge(vs::SetBridge("br0", std::nullopt, {}, {}, {.stp_enable = false})).plan(sample()).empty());
+  EXPECT_TRUE(vs::Batch().add_bridge(vs::AddBridge("br0", "netdev", {}, true)).plan(sample()).empty());
+  // And back off.
+  auto s = sample();
+  s.bridges[0].stp_enable = true;
+  auto off = vs::Batch().set_bridge(vs::SetBridge("br0", std::nullopt, {}, {}, {.stp_enable = false})).plan(s);
+  EXPECT_EQ(off.ops[1].json["row"], J::parse(R"({"stp_enable":false})"));
+  EXPECT_TRUE(vs::Batch().add_bridge(vs::AddBridge("br0", "netdev", {}, true)).plan(s).empty());  // unset: kept
+}
+
 TEST(VswitchPlan, UninitialisedDatabaseIsAClearError) {
   vs::State empty;
   EXPECT_THROW(vs::Batch().add_bridge({"b"}).plan(empty), ovsdb::Error);
@@ -138,7 +168,7 @@ TEST(VswitchState, FromCache) {
   ovsdb::TableCache c;
   c.apply_update(J::parse(R"({
     "Open_vSwitch":{"r":{"new":{"bridges":["uuid","b"],"next_cfg":3,"cur_cfg":2}}},
-    "Bridge":{"b":{"new":{"name":"br0","datapath_type":"netdev","external_ids":["map",[]],"ports":["set",[["uuid","p"],["uuid","q"]]]}}},
+    "Bridge":{"b":{"new":{"name":"br0","datapath_type":"netdev","external_ids":["map",[]],"ports":["set",[["uuid","p"],["uuid","q"]]],"stp_enable":true}}},
     "Port":{"p":{"new":{"name":"br0","tag":["set",[]],"external_ids":["map",[]],"interfaces":["uuid","i"]}},
             "q":{"new":{"name":"a1","tag":5,"external_ids":["map",[["k","v"]]],"interfaces":["uuid","j"]}}},
     "Interface":{"i":{"new":{"name":"br0","type":"internal","options":["map",[]],"ofport":65534,"error":["set",[]],"external_ids":["map",[]]}},
@@ -150,6 +180,7 @@ TEST(VswitchState, FromCache) {
   ASSERT_EQ(s.bridges.size(), 1u);
   ASSERT_EQ(s.bridges[0].ports.size(), 2u);
   EXPECT_EQ(s.bridges[0].ports[0].name, "a1");  // sorted by name
+  EXPECT_TRUE(s.bridges[0].stp_enable);
   EXPECT_EQ(s.port("a1")->tag, 5);
   EXPECT_EQ(s.interface("a1")->error, "could not open");
   EXPECT_EQ(s.interface("a1")->ofport, -1);
