@@ -285,6 +285,7 @@ class Differ {
       }
       std::string name = fresh("controller");
       Row row{{"target", Datum::string(c.target)}};
+      put(row, "inactivity_probe", optional_int(c.inactivity_probe));
       put(row, "external_ids", Datum::string_map(c.external_ids));
       plan_.ops.push_back(op::insert("Controller", row, name));
       atoms.emplace_back(NamedUuid{name});

@@ -167,17 +167,17 @@ void apply_interface_settings(const std::string& command, Interface& i, const In
 void apply_bridge_settings(const std::string& command, Bridge& b, const BridgeSettings& c) {
   if (c.stp_enable) b.stp_enable = *c.stp_enable;
   if (c.controllers) {
-    auto targets = sorted_unique(*c.controllers);
-    std::vector<std::string> have;
-    for (const auto& ctl : b.controllers) have.push_back(ctl.target);
-    // Like set-controller, but a bridge that has exactly these targets keeps its rows.
-    if (targets != have) {
-      b.controllers.clear();
-      for (const auto& t : targets) {
-        if (t.empty()) throw Error(command, "invalid argument", "controller target is empty");
-        b.controllers.push_back(Controller{{}, t, c.controller_external_ids, false});
-      }
+    check_non_negative(command, "controller inactivity probe", c.controller_inactivity_probe);
+    std::vector<Controller> want;
+    for (const auto& t : sorted_unique(*c.controllers)) {
+      if (t.empty()) throw Error(command, "invalid argument", "controller target is empty");
+      want.push_back(Controller{{}, t, c.controller_external_ids, false, c.controller_inactivity_probe});
     }
+    // Like set-controller, but a bridge that has exactly these controllers keeps its rows.
+    auto same = [](const Controller& x, const Controller& y) {
+      return x.target == y.target && x.inactivity_probe == y.inactivity_probe && x.external_ids == y.external_ids;
+    };
+    if (!std::equal(want.begin(), want.end(), b.controllers.begin(), b.controllers.end(), same)) b.controllers = want;
   }
   if (c.fail_mode && !c.fail_mode->empty() && *c.fail_mode != "standalone" && *c.fail_mode != "secure")
     throw Error(command, "invalid argument", "fail-mode must be \"standalone\" or \"secure\", not \"" + *c.fail_mode + "\"");

@@ -24,7 +24,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kColumns = {
     {"Interface",
      {"_uuid", "name", "type", "options", "ofport", "error", "external_ids", "ingress_policing_rate",
       "ingress_policing_burst", "other_config", "link_state"}},
-    {"Controller", {"_uuid", "target", "external_ids", "is_connected"}},
+    {"Controller", {"_uuid", "target", "external_ids", "is_connected", "inactivity_probe"}},
     {"Mirror",
      {"_uuid", "name", "select_all", "select_src_port", "select_dst_port", "select_vlan", "output_port", "output_vlan",
       "external_ids"}},
@@ -166,7 +166,7 @@ Bridge read_bridge(const Tables& t, const Uuid& bu, const Row& r) {
   for (const auto& cu : col(r, "controller").uuids())
     if (const Row* c = find(t, "Controller", cu))
       bridge.controllers.push_back(Controller{cu, string_or_empty(*c, "target"), col(*c, "external_ids").as_string_map(),
-                                              boolean(*c, "is_connected")});
+                                              boolean(*c, "is_connected"), col(*c, "inactivity_probe").optional_integer()});
   std::sort(bridge.controllers.begin(), bridge.controllers.end(),
             [](const auto& a, const auto& b) { return a.target < b.target; });
   for (const auto& mu : col(r, "mirrors").uuids())

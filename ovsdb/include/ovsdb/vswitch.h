@@ -40,6 +40,7 @@ struct BridgeSettings {
   std::optional<bool> stp_enable;                       // Bridge.stp_enable
   std::optional<std::vector<std::string>> controllers;  // set-controller: replaces all; {}: del-controller
   StringMap controller_external_ids;                    // on the Controller rows this creates (the mark)
+  std::optional<std::int64_t> controller_inactivity_probe;  // ms, of those rows (--inactivity-probe)
   std::optional<std::string> fail_mode;                 // set-fail-mode standalone|secure; "": del-fail-mode
   std::optional<std::vector<std::string>> protocols;    // OpenFlow10..OpenFlow15; {}: OVS's default
   std::optional<std::string> datapath_id;               // other_config:datapath-id, 16 hex digits; "": remove

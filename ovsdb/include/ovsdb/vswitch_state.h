@@ -76,6 +76,7 @@ struct Controller {
   std::string target;  // "tcp:127.0.0.1:6653", "unix:PATH", "ptcp:6653", ...
   StringMap external_ids;
   bool is_connected = false;  // from ovs-vswitchd
+  std::optional<std::int64_t> inactivity_probe;  // ms; unset: 5000. fail_mode standalone opens after 3x this
   bool operator==(const Controller&) const = default;
 };
 

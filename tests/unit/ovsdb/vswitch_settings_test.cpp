@@ -130,8 +130,10 @@ TEST(VswitchSettings, SetControllerReplacesDelControllerClearsSameTargetsIsANoOp
   EXPECT_EQ(set.ops[2].json["row"], J::parse(R"({"controller":["named-uuid","controller1"]})"));
 
   auto s = sample();
-  s.bridges[0].controllers.push_back(vs::Controller{{"c-uuid"}, "tcp:127.0.0.1:6653", {}, false});
+  s.bridges[0].controllers.push_back(vs::Controller{{"c-uuid"}, "tcp:127.0.0.1:6653", {}, false, std::nullopt});
   EXPECT_TRUE(set_bridge({.controllers = {{"tcp:127.0.0.1:6653"}}}).plan(s).empty());
+  auto probe = set_bridge({.controllers = {{"tcp:127.0.0.1:6653"}}, .controller_inactivity_probe = 1000}).plan(s);
+  EXPECT_EQ(op_of(probe, "insert Controller")["row"], J::parse(R"({"target":"tcp:127.0.0.1:6653","inactivity_probe":1000})"));
   auto del = set_bridge({.controllers = std::vector<std::string>{}}).plan(s);
   EXPECT_EQ(op_of(del, "update Bridge")["row"], J::parse(R"({"controller":["set",[]]})"));
   auto replace = set_bridge({.controllers = {{"tcp:127.0.0.1:7000"}}}).plan(s);
