@@ -279,6 +279,12 @@ class Batch {
   std::vector<Command> commands_;
 };
 
+// The batch that removes exactly what carries the ownership mark key=value in external_ids
+// (nswire: nswire-lab=LAB): marked bridges with all on them; on unmarked bridges, marked ports
+// (a bond with its members), mirrors, sFlow and IPFIX rows, a controller set whose rows are
+// all marked, and a marked QoS (with its Queues) of an unmarked port. Pure.
+Batch remove_owned(const State& state, const std::string& key, const std::string& value);
+
 struct ApplyOptions {
   std::chrono::milliseconds timeout{30000};  // for ovs-vswitchd to apply the change
   bool wait = true;                          // false: like ovs-vsctl --no-wait

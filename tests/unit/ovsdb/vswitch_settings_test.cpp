@@ -470,6 +470,54 @@ TEST(VswitchSettings, SchemaCheckRefusesWhatTheServerWould) {
   EXPECT_EQ(check(ovsdb::op::update("Interface", where, {{"ingress_policing_kpkts_rate", Datum::integer(1)}}), schema), "");
 }
 
+TEST(VswitchSettings, RemoveOwnedTakesExactlyWhatIsMarked) {
+  const vs::StringMap mine{{"nswire-lab", "l"}}, theirs{{"nswire-lab", "other"}};
+  vs::State s = sample();  // br0 is not ours; p2's QoS will be
+  vs::Bridge& br0 = s.bridges[0];
+  br0.ports[1].external_ids = mine;   // p1: ours
+  br0.ports[2].qos->external_ids = mine;  // p2 is not, its QoS is
+  auto ours = span("m-ours");
+  ours.uuid = {"m1-uuid"};
+  auto foreign = span("m-theirs");
+  foreign.uuid = {"m2-uuid"};
+  foreign.external_ids = theirs;
+  foreign.select_src_port = foreign.select_dst_port = {"p2"};
+  br0.mirrors = {ours, foreign};
+  br0.controllers = {vs::Controller{{"c-uuid"}, "tcp:127.0.0.1:6653", mine, false, std::nullopt}};
+  br0.sflow = vs::SFlow{{"sf-uuid"}, {"127.0.0.1:6343"}, {}, {}, {}, {}, mine};
+  br0.ipfix = vs::Ipfix{{"ix-uuid"}, {"127.0.0.1:4739"}, {}, {}, {}, {}, {}, {}, theirs};
+  vs::Bridge lab;
+  lab.uuid = {"lab-uuid"};
+  lab.name = "lab0";
+  lab.external_ids = mine;
+  lab.ports.push_back(port("lab-port", "lab0", {iface("lab-if", "lab0", "internal")}));
+  s.bridges.push_back(lab);
+
+  vs::Batch batch = vs::remove_owned(s, "nswire-lab", "l");
+  vs::State after = batch.simulate(s);
+  EXPECT_EQ(after.bridge("lab0"), nullptr);
+  const vs::Bridge* b = after.bridge("br0");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(after.port("p1"), nullptr);
+  ASSERT_NE(after.port("p2"), nullptr);
+  EXPECT_FALSE(after.port("p2")->qos.has_value());
+  EXPECT_EQ(b->mirror("m-ours"), nullptr);
+  ASSERT_NE(b->mirror("m-theirs"), nullptr);
+  EXPECT_EQ(b->mirror("m-theirs")->select_src_port, std::vector<std::string>{"p2"});
+  EXPECT_TRUE(b->controllers.empty());
+  EXPECT_FALSE(b->sflow.has_value());
+  EXPECT_TRUE(b->ipfix.has_value());  // theirs
+  auto plan = batch.plan(s);
+  EXPECT_EQ(op_of(plan, "delete QoS")["where"], J::parse(R"([["_uuid","==",["uuid","qos-uuid"]]])"));
+  // Run on what is left, it finds nothing more to do.
+  EXPECT_TRUE(vs::remove_owned(committed(after), "nswire-lab", "l").plan(committed(after)).empty());
+  // Another lab's mark takes only that lab's.
+  auto other = vs::remove_owned(s, "nswire-lab", "other").simulate(s);
+  EXPECT_FALSE(other.bridge("br0")->ipfix.has_value());
+  EXPECT_NE(other.bridge("lab0"), nullptr);
+  EXPECT_NE(other.port("p1"), nullptr);
+}
+
 TEST(VswitchSettings, StateFromCacheReadsEverySetting) {
   ovsdb::TableCache c;
   c.apply_update(J::parse(R"({
