@@ -1,6 +1,8 @@
 // Blocking client facade: timeouts, reconnect and monitor resync (see client.h).
 #include "ovsdb/client.h"
 
+#include <algorithm>
+
 #include <optional>
 #include <thread>
 
@@ -176,6 +178,12 @@ void Client::echo() {
 }
 
 std::vector<OpResult> Client::transact(const std::string& db, const std::vector<Operation>& ops) {
+  ++transactions_;
+  bool writes = std::any_of(ops.begin(), ops.end(), [](const Operation& o) {
+    auto k = o.kind();
+    return k == "insert" || k == "update" || k == "mutate" || k == "delete";
+  });
+  if (writes) ++write_transactions_;
   auto result = call_until("transact", transact_params(db, ops), deadline());
   return parse_transact_result(db, ops, result);
 }

@@ -79,6 +79,7 @@ ApplyResult apply(Client& client, const Batch& batch, const ApplyOptions& option
     result.next_cfg = result.state.next_cfg;
     return result;
   }
+  if (options.check_schema) check_plan(plan, client.schema(kDatabase));
   auto op_results = client.transact(kDatabase, plan.ops);
   result.changed = true;
   const auto& rows = op_results.at(*plan.next_cfg_select).rows;

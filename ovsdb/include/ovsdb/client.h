@@ -76,6 +76,9 @@ class Client {
 
   bool connected() const;
   std::uint64_t reconnects() const { return reconnects_; }
+  // "transact" requests sent, and those of them with an insert, update, mutate or delete.
+  std::uint64_t transactions() const { return transactions_; }
+  std::uint64_t write_transactions() const { return write_transactions_; }
   const std::string& target() const { return endpoint_.text; }
   const ClientOptions& options() const { return options_; }
 
@@ -102,6 +105,8 @@ class Client {
   std::shared_ptr<Connection> conn_;
   Reconnect reconnect_;
   std::uint64_t reconnects_ = 0;
+  std::uint64_t transactions_ = 0;
+  std::uint64_t write_transactions_ = 0;
   std::map<std::string, Schema> schemas_;
   std::map<std::string, MonitorState> monitors_;
 };

@@ -1,6 +1,7 @@
-// Open_vSwitch database helpers: read bridges/ports/interfaces as plain structs, and turn
-// ovs-vsctl-like commands (add-br, add-port, del-port, del-br, tags, external_ids, with
-// --may-exist / --if-exists) into ONE transaction that writes the database exactly as
+// Open_vSwitch database helpers: read the database as plain structs (vswitch_state.h), and turn
+// ovs-vsctl-like commands (add-br, add-port, add-bond, del-port, del-br, set-controller,
+// set-fail-mode, mirrors, sFlow/IPFIX, QoS, tags/trunks/VLAN modes, policing, other_config and
+// external_ids, with --may-exist / --if-exists) into ONE transaction that writes the database exactly as
 // ovs-vsctl would: a new bridge gets its own internal Port+Interface of the same name, the
 // Open_vSwitch root row's `bridges` set and a Bridge's `ports` set are mutated, `next_cfg` is
 // incremented; then wait for ovs-vswitchd to apply it (cur_cfg >= next_cfg) and report
@@ -14,6 +15,7 @@
 #include "ovsdb/client.h"
 #include "ovsdb/datum.h"
 #include "ovsdb/transaction.h"
+#include "ovsdb/vswitch_state.h"
 
 #include <chrono>
 #include <cstdint>
@@ -25,52 +27,6 @@
 
 namespace ovsdb::vswitch {
 
-inline constexpr const char* kDatabase = "Open_vSwitch";
-using StringMap = std::map<std::string, std::string>;
-
-struct Interface {
-  Uuid uuid;  // empty for a row not yet in the database
-  std::string name;
-  std::string type;  // "" (system), "internal", "patch", ...
-  StringMap options;  // e.g. {"peer": "patch-br1"}
-  std::optional<std::int64_t> ofport;
-  std::optional<std::string> error;
-  StringMap external_ids;
-  bool operator==(const Interface&) const = default;
-};
-
-struct Port {
-  Uuid uuid;
-  std::string name;
-  std::optional<std::int64_t> tag;  // access VLAN
-  StringMap external_ids;
-  std::vector<Interface> interfaces;
-  bool operator==(const Port&) const = default;
-};
-
-struct Bridge {
-  Uuid uuid;
-  std::string name;
-  std::string datapath_type;  // "" (= system), "system", "netdev"
-  StringMap external_ids;
-  std::vector<Port> ports;  // sorted by name; includes the bridge's own internal port
-  bool stp_enable = false;  // 802.1D spanning tree (Bridge.stp_enable)
-  bool operator==(const Bridge&) const = default;
-};
-
-struct State {
-  Uuid root;  // the Open_vSwitch row
-  std::int64_t next_cfg = 0;
-  std::int64_t cur_cfg = 0;
-  std::vector<Bridge> bridges;  // sorted by name
-
-  const Bridge* bridge(const std::string& name) const;
-  const Port* port(const std::string& name) const;
-  const Bridge* bridge_of_port(const std::string& port_name) const;
-  const Interface* interface(const std::string& name) const;
-  bool operator==(const State&) const = default;
-};
-
 // Reads the state with one transaction of selects.
 State read_state(Client& client);
 // Builds the state from a cache that monitors Open_vSwitch, Bridge, Port and Interface.
@@ -78,11 +34,45 @@ State state_from_cache(const TableCache& cache);
 // Starts (or widens) the monitor state_from_cache(client.cache(kDatabase)) needs.
 void monitor_state(Client& client);
 
-// Bridge settings an add-br or a set Bridge may change; a field left empty (nullopt) is left
-// as it is. Written with designated initializers: `{.stp_enable = true}`.
+// Settings an add-br or a set Bridge may change. A field left unset (nullopt, empty) is left
+// as it is. Written with designated initializers: `{.stp_enable = true, .fail_mode = "secure"}`.
 struct BridgeSettings {
-  std::optional<bool> stp_enable;  // Bridge.stp_enable
+  std::optional<bool> stp_enable;                       // Bridge.stp_enable
+  std::optional<std::vector<std::string>> controllers;  // set-controller: replaces all; {}: del-controller
+  StringMap controller_external_ids;                    // on the Controller rows this creates (the mark)
+  std::optional<std::int64_t> controller_inactivity_probe;  // ms, of those rows (--inactivity-probe)
+  std::optional<std::string> fail_mode;                 // set-fail-mode standalone|secure; "": del-fail-mode
+  std::optional<std::vector<std::string>> protocols;    // OpenFlow10..OpenFlow15; {}: OVS's default
+  std::optional<std::string> datapath_id;               // other_config:datapath-id, 16 hex digits; "": remove
+  StringMap set_other_config;                           // Bridge.other_config keys to set
+  std::vector<std::string> remove_other_config;         // ... and to remove
+  std::optional<SFlow> sflow;                           // set (replace) the bridge's sFlow row
+  bool clear_sflow = false;                             // remove it
+  std::optional<Ipfix> ipfix;                           // set (replace) the bridge's IPFIX row
+  bool clear_ipfix = false;                             // remove it
   bool operator==(const BridgeSettings&) const = default;
+};
+
+// Settings of a Port (add-port, add-bond, set Port). Unset: left as it is.
+struct PortSettings {
+  std::optional<std::vector<std::int64_t>> trunks;  // VLANs a trunk carries; {}: all
+  std::optional<std::string> vlan_mode;             // access|trunk|native-tagged|native-untagged; "": clear
+  std::optional<std::string> bond_mode;             // active-backup|balance-slb|balance-tcp; "": clear
+  std::optional<std::string> lacp;                  // active|passive|off; "": clear
+  StringMap set_other_config;                       // e.g. lacp-time, bond-detect-mode
+  std::vector<std::string> remove_other_config;
+  std::optional<Qos> qos;                           // egress shaping: set (replace) the port's QoS
+  bool clear_qos = false;                           // remove it (and its rows when nothing else uses them)
+  bool operator==(const PortSettings&) const = default;
+};
+
+// Settings of an Interface (add-port, add-bond, set Interface). Unset: left as it is.
+struct InterfaceSettings {
+  std::optional<std::int64_t> ingress_policing_rate;   // kbps; 0 disables
+  std::optional<std::int64_t> ingress_policing_burst;  // kb; 0: default
+  StringMap set_other_config;
+  std::vector<std::string> remove_other_config;
+  bool operator==(const InterfaceSettings&) const = default;
 };
 
 // The command structs take their fields in order, trailing ones optional, so that
@@ -102,10 +92,12 @@ struct AddBridge {
 struct AddPort {
   AddPort(std::string bridge_ = {}, std::string name_ = {}, std::string type_ = {}, StringMap options_ = {},
           std::optional<std::int64_t> tag_ = std::nullopt, StringMap port_external_ids_ = {},
-          StringMap interface_external_ids_ = {}, bool may_exist_ = false)
+          StringMap interface_external_ids_ = {}, bool may_exist_ = false, PortSettings port_settings_ = {},
+          InterfaceSettings interface_settings_ = {})
       : bridge(std::move(bridge_)), name(std::move(name_)), type(std::move(type_)), options(std::move(options_)),
         tag(tag_), port_external_ids(std::move(port_external_ids_)),
-        interface_external_ids(std::move(interface_external_ids_)), may_exist(may_exist_) {}
+        interface_external_ids(std::move(interface_external_ids_)), may_exist(may_exist_),
+        port_settings(std::move(port_settings_)), interface_settings(std::move(interface_settings_)) {}
   std::string bridge;
   std::string name;             // Port and Interface name
   std::string type;             // Interface type: "", "internal", "patch", ...
@@ -113,7 +105,50 @@ struct AddPort {
   std::optional<std::int64_t> tag;
   StringMap port_external_ids;
   StringMap interface_external_ids;
-  bool may_exist = false;       // --may-exist: fine if it already exists on this bridge
+  bool may_exist = false;       // --may-exist: fine if it already exists on this bridge (settings applied)
+  PortSettings port_settings;
+  InterfaceSettings interface_settings;
+};
+
+// add-bond BRIDGE PORT IFACE... : one Port with two or more (system) Interfaces.
+struct AddBond {
+  AddBond(std::string bridge_ = {}, std::string name_ = {}, std::vector<std::string> interfaces_ = {},
+          PortSettings port_settings_ = {}, std::optional<std::int64_t> tag_ = std::nullopt,
+          StringMap port_external_ids_ = {}, StringMap interface_external_ids_ = {}, bool may_exist_ = false,
+          InterfaceSettings interface_settings_ = {})
+      : bridge(std::move(bridge_)), name(std::move(name_)), interfaces(std::move(interfaces_)),
+        port_settings(std::move(port_settings_)), tag(tag_), port_external_ids(std::move(port_external_ids_)),
+        interface_external_ids(std::move(interface_external_ids_)), may_exist(may_exist_),
+        interface_settings(std::move(interface_settings_)) {}
+  std::string bridge;
+  std::string name;                     // the Port
+  std::vector<std::string> interfaces;  // at least two
+  PortSettings port_settings;           // bond_mode, lacp, ...
+  std::optional<std::int64_t> tag;
+  StringMap port_external_ids;
+  StringMap interface_external_ids;
+  bool may_exist = false;  // fine if the port exists on this bridge with exactly these interfaces
+  InterfaceSettings interface_settings;  // for every member
+};
+
+// add-bond-iface PORT IFACE / del-bond-iface PORT IFACE.
+struct AddBondInterface {
+  AddBondInterface(std::string port_ = {}, std::string interface_ = {}, StringMap external_ids_ = {},
+                   bool may_exist_ = false)
+      : port(std::move(port_)), interface(std::move(interface_)), external_ids(std::move(external_ids_)),
+        may_exist(may_exist_) {}
+  std::string port;
+  std::string interface;
+  StringMap external_ids;
+  bool may_exist = false;
+};
+
+struct DelBondInterface {
+  DelBondInterface(std::string port_ = {}, std::string interface_ = {}, bool if_exists_ = false)
+      : port(std::move(port_)), interface(std::move(interface_)), if_exists(if_exists_) {}
+  std::string port;  // optional: the interface must be on this port
+  std::string interface;
+  bool if_exists = false;
 };
 
 struct DelPort {
@@ -132,14 +167,15 @@ struct DelBridge {
 
 struct SetPort {
   SetPort(std::string name_ = {}, std::optional<std::int64_t> tag_ = std::nullopt, StringMap set_external_ids_ = {},
-          std::vector<std::string> remove_external_ids_ = {}, bool clear_tag_ = false)
+          std::vector<std::string> remove_external_ids_ = {}, bool clear_tag_ = false, PortSettings settings_ = {})
       : name(std::move(name_)), tag(tag_), set_external_ids(std::move(set_external_ids_)),
-        remove_external_ids(std::move(remove_external_ids_)), clear_tag(clear_tag_) {}
+        remove_external_ids(std::move(remove_external_ids_)), clear_tag(clear_tag_), settings(std::move(settings_)) {}
   std::string name;
   std::optional<std::int64_t> tag;               // set the access VLAN tag
   StringMap set_external_ids;                    // keys to set
   std::vector<std::string> remove_external_ids;  // keys to remove
   bool clear_tag = false;                        // remove the tag (trunk port again)
+  PortSettings settings;
 };
 
 struct SetBridge {
@@ -158,14 +194,34 @@ struct SetBridge {
 struct SetInterface {
   SetInterface(std::string name_ = {}, std::optional<std::string> type_ = std::nullopt,
                std::optional<StringMap> options_ = std::nullopt, StringMap set_external_ids_ = {},
-               std::vector<std::string> remove_external_ids_ = {})
+               std::vector<std::string> remove_external_ids_ = {}, InterfaceSettings settings_ = {})
       : name(std::move(name_)), type(std::move(type_)), options(std::move(options_)),
-        set_external_ids(std::move(set_external_ids_)), remove_external_ids(std::move(remove_external_ids_)) {}
+        set_external_ids(std::move(set_external_ids_)), remove_external_ids(std::move(remove_external_ids_)),
+        settings(std::move(settings_)) {}
   std::string name;
   std::optional<std::string> type;
   std::optional<StringMap> options;  // replaces all options
   StringMap set_external_ids;
   std::vector<std::string> remove_external_ids;
+  InterfaceSettings settings;
+};
+
+// A mirror on a bridge (there is no ovs-vsctl verb: `-- --id=@m create Mirror ... -- add Bridge
+// BR mirrors @m`). With may_exist, an existing mirror of that name is changed to `mirror`.
+struct AddMirror {
+  AddMirror(std::string bridge_ = {}, Mirror mirror_ = {}, bool may_exist_ = false)
+      : bridge(std::move(bridge_)), mirror(std::move(mirror_)), may_exist(may_exist_) {}
+  std::string bridge;
+  Mirror mirror;  // uuid ignored; ports by name, on this bridge
+  bool may_exist = false;
+};
+
+struct DelMirror {
+  DelMirror(std::string bridge_ = {}, std::string name_ = {}, bool if_exists_ = false)
+      : bridge(std::move(bridge_)), name(std::move(name_)), if_exists(if_exists_) {}
+  std::string bridge;
+  std::string name;
+  bool if_exists = false;
 };
 
 // The operations of one transaction, and what to check after ovs-vswitchd applied them.
@@ -176,9 +232,16 @@ struct Plan {
   bool empty() const { return ops.empty(); }
 };
 
+// Checks every column and value a plan would write against a server's schema (table and column
+// exist, atom type, enum member, integer range, string length, set size), so an older server's
+// missing column or a value it does not take is an error naming table, column and value before
+// anything is sent. apply() runs it with the server's schema (fetched once per Client).
+void check_plan(const Plan& plan, const Schema& schema);
+
 class Batch {
  public:
-  using Command = std::variant<AddBridge, AddPort, DelPort, DelBridge, SetPort, SetBridge, SetInterface>;
+  using Command = std::variant<AddBridge, AddPort, DelPort, DelBridge, SetPort, SetBridge, SetInterface, AddBond,
+                               AddBondInterface, DelBondInterface, AddMirror, DelMirror>;
 
   Batch& add_bridge(AddBridge c) { commands_.emplace_back(std::move(c)); return *this; }
   Batch& add_port(AddPort c) { commands_.emplace_back(std::move(c)); return *this; }
@@ -187,6 +250,11 @@ class Batch {
   Batch& set_port(SetPort c) { commands_.emplace_back(std::move(c)); return *this; }
   Batch& set_bridge(SetBridge c) { commands_.emplace_back(std::move(c)); return *this; }
   Batch& set_interface(SetInterface c) { commands_.emplace_back(std::move(c)); return *this; }
+  Batch& add_bond(AddBond c) { commands_.emplace_back(std::move(c)); return *this; }
+  Batch& add_bond_interface(AddBondInterface c) { commands_.emplace_back(std::move(c)); return *this; }
+  Batch& del_bond_interface(DelBondInterface c) { commands_.emplace_back(std::move(c)); return *this; }
+  Batch& add_mirror(AddMirror c) { commands_.emplace_back(std::move(c)); return *this; }
+  Batch& del_mirror(DelMirror c) { commands_.emplace_back(std::move(c)); return *this; }
   // Sets (tag) or clears (nullopt) a port's access VLAN tag.
   Batch& set_port_tag(const std::string& port, std::optional<std::int64_t> tag) {
     return set_port(SetPort(port, tag, {}, {}, !tag.has_value()));
@@ -211,10 +279,17 @@ class Batch {
   std::vector<Command> commands_;
 };
 
+// The batch that removes exactly what carries the ownership mark key=value in external_ids
+// (nswire: nswire-lab=LAB): marked bridges with all on them; on unmarked bridges, marked ports
+// (a bond with its members), mirrors, sFlow and IPFIX rows, a controller set whose rows are
+// all marked, and a marked QoS (with its Queues) of an unmarked port. Pure.
+Batch remove_owned(const State& state, const std::string& key, const std::string& value);
+
 struct ApplyOptions {
   std::chrono::milliseconds timeout{30000};  // for ovs-vswitchd to apply the change
   bool wait = true;                          // false: like ovs-vsctl --no-wait
   bool check_interfaces = true;              // Interface error / ofport -1 become an Error
+  bool check_schema = true;                  // check_plan against the server's schema first
 };
 
 struct ApplyResult {
