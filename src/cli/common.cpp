@@ -1,0 +1,51 @@
+// What every verb shares; see common.h.
+#include "common.h"
+
+#include <unistd.h>
+
+#include <iostream>
+
+#include "nswire/backend/registry.h"
+#include "nswire/model/validate.h"
+#include "output.h"
+
+namespace nswire::cli {
+
+void add_common(CLI::App* cmd, Common& c, bool with_file) {
+  if (with_file) cmd->add_option("FILE", c.file, "lab file (YAML)")->required();
+  cmd->add_option("--backend", c.backend, "override the file's default bridge backend")
+      ->check(CLI::IsMember(backend::backend_names()));
+  cmd->add_option("--ovsdb", c.ovsdb, "OVSDB server: unix:PATH or tcp:HOST:PORT");
+  cmd->add_flag("--json", c.json, "machine-readable output on stdout");
+  cmd->add_flag("-v,--verbose", c.verbose, "show progress");
+  cmd->add_flag("--no-wait", c.no_wait, "fail at once when another run holds the lab's lock");
+}
+
+std::optional<model::Lab> load(const Common& c, bool print_warnings) {
+  auto checked = model::check_file(c.file, backend::catalog());
+  if (!c.json || checked.ok())
+    for (const auto& d : checked.diagnostics)
+      if (d.severity == model::Severity::error || print_warnings) std::cerr << d.to_string() << "\n";
+  if (!checked.ok()) {
+    if (c.json)
+      std::cout << nlohmann::json{{"valid", false}, {"diagnostics", diagnostics_json(checked.diagnostics)}}.dump(2) << "\n";
+    return std::nullopt;
+  }
+  return checked.lab;
+}
+
+reconcile::Session make_session(const Common& c, model::Lab lab) {
+  reconcile::SessionOptions o;
+  if (!c.backend.empty()) o.backend = c.backend;
+  if (!c.ovsdb.empty()) o.ovsdb = c.ovsdb;
+  o.wait_for_lock = !c.no_wait;
+  bool tty = isatty(STDERR_FILENO);
+  if (c.verbose || tty) o.progress = [](const std::string& s) { std::cerr << "  " << s << "\n"; };
+  return reconcile::Session(std::move(lab), c.file, std::move(o));
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace nswire::cli

@@ -1,0 +1,51 @@
+// What every verb of the nswire command shares: the exit codes, the common flags, reading the lab
+// file (diagnostics printed, --json aware), making a Session, and the Verb each file registers.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "nswire/model/lab.h"
+#include "nswire/reconcile/session.h"
+
+namespace nswire::cli {
+
+inline constexpr int kOk = 0, kFailed = 1, kInvalid = 2, kDrift = 3;
+
+struct Common {
+  std::string file;
+  std::string backend;
+  std::string ovsdb;
+  bool json = false;
+  bool verbose = false;
+  bool no_wait = false;
+};
+
+// A verb: its subcommand, and what runs once the command line named it (returns the exit code).
+struct Verb {
+  CLI::App* command = nullptr;
+  std::function<int()> run;
+};
+
+// FILE (when `with_file`), --backend, --ovsdb, --json, -v, --no-wait.
+void add_common(CLI::App* cmd, Common& c, bool with_file = true);
+// Parse + validate; prints diagnostics; nullopt when the file is invalid.
+std::optional<model::Lab> load(const Common& c, bool print_warnings = true);
+reconcile::Session make_session(const Common& c, model::Lab lab);
+double seconds_since(std::chrono::steady_clock::time_point t);
+
+// One function per verb file; main.cpp lists them.
+Verb add_validate(CLI::App& app, Common& c);
+Verb add_plan(CLI::App& app, Common& c);
+Verb add_up(CLI::App& app, Common& c);
+Verb add_down(CLI::App& app, Common& c);
+Verb add_status(CLI::App& app, Common& c);
+Verb add_test(CLI::App& app, Common& c);
+Verb add_graph(CLI::App& app, Common& c);
+Verb add_exec(CLI::App& app, Common& c);
+
+}  // namespace nswire::cli

@@ -1,0 +1,155 @@
+// The verbs that read or change a lab as a whole: validate, plan, up, down, status.
+#include "common.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include "nswire/backend/registry.h"
+#include "nswire/model/validate.h"
+#include "output.h"
+
+namespace nswire::cli {
+namespace {
+
+using nlohmann::json;
+
+int cmd_validate(const Common& c) {
+  auto checked = model::check_file(c.file, backend::catalog());
+  if (c.json) {
+    std::cout << json{{"valid", checked.ok()}, {"diagnostics", diagnostics_json(checked.diagnostics)}}.dump(2)
+              << "\n";
+  } else {
+    for (const auto& d : checked.diagnostics) std::cerr << d.to_string() << "\n";
+    if (checked.ok()) std::cout << c.file << ": valid (lab \"" << checked.lab.name << "\")\n";
+  }
+  return checked.ok() ? kOk : kInvalid;
+}
+
+int cmd_plan(const Common& c) {
+  auto lab = load(c);
+  if (!lab) return kInvalid;
+  auto session = make_session(c, *lab);
+  auto plan = session.plan();
+  if (c.json) {
+    std::cout << json{{"lab", lab->name}, {"actions", plan_json(plan)}}.dump(2) << "\n";
+  } else if (plan.empty()) {
+    std::cout << "lab \"" << lab->name << "\" is in sync: nothing to do\n";
+  } else {
+    std::cout << format_plan(plan) << plan.actions.size() << " change(s) planned for lab \"" << lab->name
+              << "\"\n";
+  }
+  return kOk;
+}
+
+int cmd_up(const Common& c) {
+  auto lab = load(c);
+  if (!lab) return kInvalid;
+  auto session = make_session(c, *lab);
+  auto start = std::chrono::steady_clock::now();
+  try {
+    auto plan = session.up();
+    if (c.json) {
+      std::cout << json{{"lab", lab->name}, {"ok", true}, {"actions", plan_json(plan)},
+                        {"seconds", seconds_since(start)}}.dump(2)
+                << "\n";
+    } else {
+      if (c.verbose) std::cout << format_plan(plan);
+      std::printf("lab \"%s\" is up: %zu change(s) in %.2f s\n", lab->name.c_str(), plan.actions.size(), seconds_since(start));
+    }
+    return kOk;
+  } catch (const std::exception& e) {
+    if (c.json) std::cout << json{{"lab", lab->name}, {"ok", false}, {"error", e.what()}}.dump(2) << "\n";
+    std::cerr << "nswire: " << e.what() << "\n";
+    return kFailed;
+  }
+}
+
+int cmd_down(const Common& c) {
+  // down needs only the lab's name; a file that no longer validates can still be taken down.
+  auto checked = model::check_file(c.file, backend::catalog());
+  if (checked.lab.name.empty() || !model::is_valid_lab_name(checked.lab.name)) {
+    for (const auto& d : checked.diagnostics) std::cerr << d.to_string() << "\n";
+    std::cerr << "nswire: " << c.file << ": no usable lab name\n";
+    return kInvalid;
+  }
+  model::Lab lab = checked.ok() ? checked.lab : model::Lab{.name = checked.lab.name};
+  auto session = make_session(c, lab);
+  auto start = std::chrono::steady_clock::now();
+  auto plan = session.down();
+  if (c.json) {
+    std::cout << json{{"lab", lab.name}, {"ok", true}, {"actions", plan_json(plan)},
+                      {"seconds", seconds_since(start)}}.dump(2)
+              << "\n";
+  } else {
+    if (c.verbose) std::cout << format_plan(plan);
+    std::printf("lab \"%s\" is down: %zu change(s) in %.2f s\n", lab.name.c_str(), plan.actions.size(), seconds_since(start));
+  }
+  return kOk;
+}
+
+int cmd_status(const Common& c) {
+  auto lab = load(c, false);
+  if (!lab) return kInvalid;
+  auto session = make_session(c, *lab);
+  auto status = session.status();
+  const auto& plan = status.drift;
+  auto warnings = session.diagnose();
+  if (c.json) {
+    json w = json::array();
+    for (const auto& x : warnings) w.push_back(x.message);
+    std::cout << json{{"lab", lab->name},
+                      {"in_sync", plan.empty()},
+                      {"objects", status_json(status.objects)},
+                      {"drift", plan_json(plan)},
+                      {"warnings", w}}
+                     .dump(2)
+              << "\n";
+  } else {
+    const auto& d = session.desired();
+    std::printf("lab \"%s\": %zu bridge(s), %zu namespace(s), %zu veth pair(s), %zu patch(es)\n", lab->name.c_str(),
+                d.bridges.size(), d.namespaces.size() - 1, d.veths.size(), d.patches.size());
+    // Small labs show every object; big ones the drifting ones and a count (-v: all).
+    std::cout << format_status(status.objects, c.verbose || status.objects.size() <= 30);
+    if (plan.empty()) {
+      std::cout << "in sync\n";
+    } else {
+      std::cout << "drift (what `nswire up` would change):\n" << format_plan(plan);
+    }
+    for (const auto& w : warnings) std::cout << "warning: " << w.message << "\n";
+  }
+  return plan.empty() ? kOk : kDrift;
+}
+
+}  // namespace
+
+Verb add_validate(CLI::App& app, Common& c) {
+  auto* cmd = app.add_subcommand("validate", "parse and validate a lab file (exit 2 when invalid)");
+  add_common(cmd, c);
+  return {cmd, [&c] { return cmd_validate(c); }};
+}
+
+Verb add_plan(CLI::App& app, Common& c) {
+  auto* cmd = app.add_subcommand("plan", "show what `up` would change; changes nothing");
+  add_common(cmd, c);
+  return {cmd, [&c] { return cmd_plan(c); }};
+}
+
+Verb add_up(CLI::App& app, Common& c) {
+  auto* cmd = app.add_subcommand("up", "create or reconcile the lab");
+  add_common(cmd, c);
+  return {cmd, [&c] { return cmd_up(c); }};
+}
+
+Verb add_down(CLI::App& app, Common& c) {
+  auto* cmd = app.add_subcommand("down", "remove everything the lab owns");
+  add_common(cmd, c);
+  return {cmd, [&c] { return cmd_down(c); }};
+}
+
+Verb add_status(CLI::App& app, Common& c) {
+  auto* cmd = app.add_subcommand("status", "desired vs live; exit 3 on drift");
+  add_common(cmd, c);
+  return {cmd, [&c] { return cmd_status(c); }};
+}
+
+}  // namespace nswire::cli

@@ -1,0 +1,62 @@
+// `nswire test`: the lab's connectivity expectations, as a table, JSON or JUnit.
+#include "common.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include <fstream>
+
+#include "nswire/probe/report.h"
+#include "nswire/reconcile/connectivity.h"
+
+namespace nswire::cli {
+namespace {
+
+using nlohmann::json;
+
+int cmd_test(const Common& c, const std::string& junit) {
+  auto lab = load(c, false);
+  if (!lab) return kInvalid;
+  auto session = make_session(c, *lab);
+  auto start = std::chrono::steady_clock::now();
+  std::vector<probe::Outcome> outcomes;
+  try {
+    outcomes = reconcile::run_tests(session);
+  } catch (const std::exception& e) {
+    std::cerr << "nswire: test: " << e.what() << "\n";
+    return kFailed;
+  }
+  double secs = seconds_since(start);
+  auto summary = probe::summarize(outcomes);
+  if (!junit.empty()) {
+    std::ofstream f(junit);
+    f << probe::to_junit(outcomes, {.suite = lab->name, .time = std::chrono::duration<double>(secs)});
+    if (!f) {
+      std::cerr << "nswire: cannot write " << junit << "\n";
+      return kFailed;
+    }
+  }
+  if (c.json) {
+    std::cout << json{{"lab", lab->name}, {"passed", summary.passed}, {"failed", summary.failed},
+                      {"seconds", secs}, {"results", probe::to_json(outcomes)}}.dump(2)
+              << "\n";
+  } else {
+    std::cout << probe::format_table(outcomes, c.verbose || summary.failed == 0 || outcomes.size() <= 40);
+    std::printf("%zu passed, %zu failed (%.2f s)\n", summary.passed, summary.failed, secs);
+  }
+  if (summary.failed)
+    for (const auto& w : session.diagnose()) std::cerr << "possible cause: " << w.message << "\n";
+  return summary.failed ? kFailed : kOk;
+}
+
+}  // namespace
+
+Verb add_test(CLI::App& app, Common& c) {
+  auto* cmd = app.add_subcommand("test", "run the lab's connectivity expectations");
+  add_common(cmd, c);
+  static std::string junit;
+  cmd->add_option("--junit", junit, "write JUnit XML to PATH");
+  return {cmd, [&c] { return cmd_test(c, junit); }};
+}
+
+}  // namespace nswire::cli
