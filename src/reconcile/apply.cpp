@@ -115,15 +115,18 @@ class Applier {
     system_.execute(kHost, b, kGoneAlready);
   }
 
+  // A backend's change is journaled BEFORE it is applied: a switch may commit it and then report a
+  // failure (an OVS interface error once ovs-vswitchd tried), and what committed must be undone
+  // too. Every inverse is one a backend performs on what is already gone without complaint.
   void bridges() {
     for (const auto& [name, changes] : plan_.bridges) {
       say("bridges on " + name + ": " + std::to_string(changes.ensure_bridges.size()));
-      system_.apply(name, changes);
-      backend::Changes inverse;  // the bridges this plan made on this backend
+      backend::Changes inverse;  // the bridges this plan makes on this backend
       for (const auto& a : plan_.actions)
         if (a.kind == Action::Kind::bridge && a.op == Action::Op::create && a.ref.backend == name)
           inverse.remove_bridges.push_back(a.ref.name);
       if (!inverse.empty()) undo([this, name, inverse] { system_.apply(name, inverse); });
+      system_.apply(name, changes);
     }
   }
 
@@ -202,8 +205,7 @@ class Applier {
     auto attach = [&] {
       try {
         for (const auto& [name, changes] : plan_.ports) {
-          system_.apply(name, changes);
-          backend::Changes inverse;
+          backend::Changes inverse;  // journaled first, like bridges()
           for (const auto& p : changes.attach_ports) inverse.detach_ports.push_back({p.bridge, p.name});
           for (const auto& p : changes.add_patches) {
             inverse.remove_patches.push_back({p.bridge_a, p.port_a});
@@ -211,6 +213,7 @@ class Applier {
           }
           std::string backend = name;
           undo([this, backend, inverse] { system_.apply(backend, inverse); });
+          system_.apply(name, changes);
         }
       } catch (...) {
         port_failure = std::current_exception();
