@@ -51,12 +51,15 @@ std::vector<Address> dump_addresses(Socket& socket, int family) {
     a.scope = ifa->ifa_scope;
     a.prefix.family = ifa->ifa_family;
     a.prefix.length = ifa->ifa_prefixlen;
+    uint32_t flags = ifa->ifa_flags;
     const nlattr* local = nullptr;
     const nlattr* address = nullptr;
     detail::for_each_attr(nlh, sizeof(ifaddrmsg), [&](const nlattr* attr) {
       if (mnl_attr_get_type(attr) == IFA_LOCAL) local = attr;
       if (mnl_attr_get_type(attr) == IFA_ADDRESS) address = attr;
+      if (mnl_attr_get_type(attr) == IFA_FLAGS) flags = mnl_attr_get_u32(attr);  // all 32 bits (ifa_flags has 8)
     });
+    a.tentative = (flags & IFA_F_TENTATIVE) != 0;
     const nlattr* use = local ? local : address;  // IPv6 reports only IFA_ADDRESS
     if (!use || mnl_attr_get_payload_len(use) > 16) return;
     std::memcpy(a.prefix.bytes.data(), mnl_attr_get_payload(use), mnl_attr_get_payload_len(use));

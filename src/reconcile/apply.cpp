@@ -2,6 +2,8 @@
 // journaled with its inverse before the next one starts.
 #include "nswire/reconcile/apply.h"
 
+#include <linux/rtnetlink.h>
+
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -132,9 +134,11 @@ class Applier {
   }
 
   // Ready when `up` returns: every veth this run made carries traffic (operstate UP: both ends up,
-  // which the kernel reports asynchronously) and every port it attached forwards (the backend
-  // knows: a Linux bridge port with STP listens and learns first). Bounded; what is still not
-  // ready is said, and `up` does not fail for it.
+  // which the kernel reports asynchronously), IPv6 works on every lab interface that has an IPv6
+  // address (its link-local address exists and is not tentative: a router forwarding a packet out
+  // of a link solicits its neighbour from that address, and sends nothing without one), and every
+  // port it attached forwards (the backend knows: a Linux bridge port with STP listens and learns
+  // first). Bounded; what is still not ready is said, and `up` does not fail for it.
   void wait_ready() {
     if (plan_.create_veths.empty() && plan_.ports.empty()) return;
     auto start = std::chrono::steady_clock::now();
@@ -150,6 +154,23 @@ class Applier {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
       for (const auto& n : names) waiting.push_back(where(node, n) + ": no carrier");
+    }
+    for (const auto& n : desired_.namespaces) {
+      std::set<std::string> v6;  // interfaces with an IPv6 address of the lab
+      for (const auto& [ifname, prefixes] : n.addresses)
+        for (const auto& p : prefixes)
+          if (p.family == AF_INET6) v6.insert(ifname);
+      if (v6.empty() || !system_.namespace_exists(n.node)) continue;
+      for (;;) {
+        std::map<int, std::string> name_of;
+        for (const auto& l : system_.links(n.node))
+          if (v6.count(l.name)) name_of[l.index] = l.name;
+        for (const auto& a : system_.addresses(n.node, AF_INET6))
+          if (a.scope == RT_SCOPE_LINK && !a.tentative && name_of.count(a.index)) v6.erase(name_of[a.index]);
+        if (v6.empty() || std::chrono::steady_clock::now() >= deadline) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      for (const auto& i : v6) waiting.push_back(where(n.node, i) + ": no usable IPv6 link-local address");
     }
     for (const auto& [name, changes] : plan_.ports) {
       std::vector<backend::PortRef> ports;

@@ -44,6 +44,9 @@ class FaultHook final : public System {
     return inner_->send(node, batch);
   }
   std::vector<netlink::Link> links(const std::string& node) override { return inner_->links(node); }
+  std::vector<netlink::Address> addresses(const std::string& node, int family) override {
+    return inner_->addresses(node, family);
+  }
   bool host_link_exists(const std::string& name) override { return inner_->host_link_exists(name); }
   void set_tx_checksum(const std::string& node, const std::string& ifname, bool on) override {
     step("checksum offload of " + ifname);

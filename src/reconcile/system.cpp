@@ -54,6 +54,10 @@ class RealSystem final : public System {
 
   std::vector<netlink::Link> links(const std::string& node) override { return netlink::dump_links(socket(node)); }
 
+  std::vector<netlink::Address> addresses(const std::string& node, int family) override {
+    return netlink::dump_addresses(socket(node), family);
+  }
+
   bool host_link_exists(const std::string& name) override { return if_nametoindex(name.c_str()) != 0; }
 
   void set_tx_checksum(const std::string& node, const std::string& ifname, bool on) override {

@@ -19,6 +19,7 @@ struct Address {
   int index = 0;          // ifindex
   IpPrefix prefix;        // local address + prefix length
   int scope = 0;          // RT_SCOPE_*
+  bool tentative = false; // IPv6: IFA_F_TENTATIVE, not usable yet (duplicate address detection)
   bool operator==(const Address&) const = default;
 };
 

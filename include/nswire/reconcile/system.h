@@ -16,6 +16,7 @@
 
 #include "nswire/backend/bridge_backend.h"
 #include "nswire/model/desired.h"
+#include "nswire/netlink/addresses.h"
 #include "nswire/netlink/links.h"
 #include "nswire/netlink/message.h"
 #include "nswire/netlink/socket.h"
@@ -39,6 +40,7 @@ class System {
   // empty); links() is a dump; host_link_exists looks a host link up by name (no RTNL).
   virtual std::vector<netlink::Outcome> send(const std::string& node, netlink::Batch& batch) = 0;
   virtual std::vector<netlink::Link> links(const std::string& node) = 0;
+  virtual std::vector<netlink::Address> addresses(const std::string& node, int family) = 0;
   virtual bool host_link_exists(const std::string& name) = 0;
 
   // Inside a node's namespace.

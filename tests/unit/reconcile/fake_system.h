@@ -93,6 +93,13 @@ class FakeSystem : public System {
       if (node.empty()) out.push_back({.index = static_cast<int>(out.size()) + 1, .name = b.substr(b.find(':') + 1)});
     return out;
   }
+  // Every link has its (usable) IPv6 link-local address at once.
+  std::vector<netlink::Address> addresses(const std::string& node, int) override {
+    std::vector<netlink::Address> out;
+    for (const auto& l : links(node))
+      out.push_back({.index = l.index, .prefix = IpPrefix::from("fe80::1/64"), .scope = RT_SCOPE_LINK});
+    return out;
+  }
   bool host_link_exists(const std::string& name) override { return state.peer.count(key("", name)) > 0; }
   void set_tx_checksum(const std::string& node, const std::string& ifname, bool) override {
     change("checksum offload " + key(node, ifname));
