@@ -2,6 +2,7 @@
 // journaled with its inverse before the next one starts.
 #include "nswire/reconcile/apply.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -123,6 +124,12 @@ class Applier {
       for (const auto& a : plan_.actions)
         if (a.kind == Action::Kind::bridge && a.op == Action::Op::create && a.ref.backend == name)
           inverse.remove_bridges.push_back(a.ref.name);
+      // Bridges that were there get their settings back.
+      if (auto r = plan_.restore.find(name); r != plan_.restore.end() && !r->second.ensure_bridges.empty()) {
+        backend::Changes back;
+        back.ensure_bridges = r->second.ensure_bridges;
+        inverse.ensure_bridges = back.ensure_bridges;
+      }
       if (!inverse.empty()) undo([this, name, inverse] { system_.apply(name, inverse); });
     }
   }
@@ -204,7 +211,19 @@ class Applier {
         for (const auto& [name, changes] : plan_.ports) {
           system_.apply(name, changes);
           backend::Changes inverse;
-          for (const auto& p : changes.attach_ports) inverse.detach_ports.push_back({p.bridge, p.name});
+          // A port that was there already gets its settings back; one attached anew leaves.
+          const backend::Changes* restore = nullptr;
+          if (auto r = plan_.restore.find(name); r != plan_.restore.end()) restore = &r->second;
+          auto restored = [&](const std::string& port) {
+            return restore && std::any_of(restore->attach_ports.begin(), restore->attach_ports.end(),
+                                          [&](const auto& x) { return x.name == port; });
+          };
+          if (restore) {
+            inverse.attach_ports = restore->attach_ports;
+            inverse.set_mirrors = restore->set_mirrors;
+          }
+          for (const auto& p : changes.attach_ports)
+            if (!restored(p.name)) inverse.detach_ports.push_back({p.bridge, p.name});
           for (const auto& p : changes.add_patches) {
             inverse.remove_patches.push_back({p.bridge_a, p.port_a});
             inverse.remove_patches.push_back({p.bridge_b, p.port_b});
