@@ -259,30 +259,32 @@ bool Parser::parse_bridge_option(const std::string& ctx, const std::string& k, c
     if (!is_map(x, ctx, k)) return true;
     std::string sctx = ctx + ": sflow";
     SflowSpec s;
+    bool targets = false;
     entries(x, sctx, {"targets", "agent", "sampling", "polling", "header"},
             [&](const std::string& sk, const YAML::Node&, const YAML::Node& sv) {
-              if (sk == "targets") s.targets = collectors(sv, sctx, sk);
+              if (sk == "targets") targets = true, s.targets = collectors(sv, sctx, sk);
               else if (sk == "agent") s.agent = scalar(sv, sctx, sk).value_or("");
               else if (sk == "sampling") s.sampling = count(sv, sctx, sk, 1, 4294967295LL);
               else if (sk == "polling") s.polling = count(sv, sctx, sk, 1, 3600);
               else if (sk == "header") s.header = count(sv, sctx, sk, 1, 65535);
             });
-    if (s.targets.empty()) error(loc(x), join(sctx, "needs at least one of \"targets\" (IP:PORT)"));
+    if (!targets) error(loc(x), join(sctx, "missing required key \"targets\" (collectors, IP:PORT)"));
     o.sflow = s;
   } else if (k == "ipfix") {
     if (!is_map(x, ctx, k)) return true;
     std::string ictx = ctx + ": ipfix";
     IpfixSpec s;
+    bool targets = false;
     entries(x, ictx, {"targets", "sampling", "obs_domain_id", "obs_point_id", "cache_active_timeout", "cache_max_flows"},
             [&](const std::string& ik, const YAML::Node&, const YAML::Node& iv) {
-              if (ik == "targets") s.targets = collectors(iv, ictx, ik);
+              if (ik == "targets") targets = true, s.targets = collectors(iv, ictx, ik);
               else if (ik == "sampling") s.sampling = count(iv, ictx, ik, 1, 4294967295LL);
               else if (ik == "obs_domain_id") s.obs_domain_id = count(iv, ictx, ik, 0, 4294967295LL);
               else if (ik == "obs_point_id") s.obs_point_id = count(iv, ictx, ik, 0, 4294967295LL);
               else if (ik == "cache_active_timeout") s.cache_active_timeout = count(iv, ictx, ik, 0, 4200);
               else if (ik == "cache_max_flows") s.cache_max_flows = count(iv, ictx, ik, 0, 4294967295LL);
             });
-    if (s.targets.empty()) error(loc(x), join(ictx, "needs at least one of \"targets\" (IP:PORT)"));
+    if (!targets) error(loc(x), join(ictx, "missing required key \"targets\" (collectors, IP:PORT)"));
     o.ipfix = s;
   } else {
     return false;
@@ -343,16 +345,17 @@ bool Parser::parse_port_option(const std::string& ctx, const std::string& k, con
     if (!is_map(x, ctx, k)) return true;
     std::string pctx = ctx + ": policing";
     PolicingSpec p;
-    bool have_rate = false;
+    bool have_rate = false, ok = true;
     entries(x, pctx, {"rate", "burst"}, [&](const std::string& pk, const YAML::Node&, const YAML::Node& pv) {
       auto r = rate(pv, pctx, pk, true);
       if (pk == "rate") have_rate = true;
+      ok = ok && r.has_value();
       if (!r) return;
       if (pk == "rate") p.rate_kbps = static_cast<int64_t>(*r / 1000);
       else p.burst_kb = static_cast<int64_t>(*r / 1000);
     });
     if (!have_rate) error(loc(x), join(pctx, "missing required key \"rate\" (e.g. 10mbit)"));
-    o.policing = p;
+    if (have_rate && ok) o.policing = p;
   } else {
     return false;
   }
