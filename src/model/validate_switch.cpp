@@ -20,9 +20,9 @@ const std::map<std::string, Need>& bridge_needs() {
   static const std::map<std::string, Need> m{
       {"controller", {&backend::Traits::openflow, "OpenFlow controllers"}},
       {"inactivity_probe", {&backend::Traits::openflow, "OpenFlow controllers"}},
-      {"fail_mode", {&backend::Traits::openflow, "an OpenFlow fail mode"}},
+      {"fail_mode", {&backend::Traits::openflow, "OpenFlow fail modes"}},
       {"protocols", {&backend::Traits::openflow, "OpenFlow protocols"}},
-      {"datapath_id", {&backend::Traits::openflow, "an OpenFlow datapath id"}},
+      {"datapath_id", {&backend::Traits::openflow, "OpenFlow datapath ids"}},
       {"other_config", {&backend::Traits::passthrough, "other_config"}},
       {"external_ids", {&backend::Traits::passthrough, "external_ids"}},
       {"mirrors", {&backend::Traits::mirrors, "port mirrors"}},

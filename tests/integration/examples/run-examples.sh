@@ -13,7 +13,9 @@
 # Prints one PASS/FAIL/XFAIL/XPASS/SKIP line per example+backend and "N passed, N failed[, N
 # skipped]"; exits 1 on any FAIL or XPASS. A VLAN lab's Linux-backend run is SKIPPED, loudly and
 # with the reason, on a kernel without bridge VLAN filtering (this CI machine's): the VM tier
-# (tests/vm) runs it on Debian's kernel, where it must pass.
+# (tests/vm) runs it on Debian's kernel, where it must pass. A lab that asks for switch settings a
+# backend has not (OpenFlow control, mirrors, QoS, ...: `nswire validate --backend B` refuses it)
+# is SKIPPED on that backend, with the validator's reason.
 #
 # It may itself run inside a sandbox (as ctest does); each case then gets a nested one.
 # Env: NSWIRE_EXAMPLES_BACKENDS="linux ovs" (default), NSWIRE_EXAMPLES_VERBOSE=1 (print every
@@ -240,8 +242,12 @@ for ex in "${examples[@]}"; do
   ex=$(realpath "$ex")
   base=$(basename "$ex" .yaml)
   for be in "${backends[@]}"; do
-    if [[ $be == linux && $vlan_filtering == 0 ]] && uses_vlans "$ex"; then
+    # A lab whose switch settings (controllers, mirrors, QoS, ...) this backend has not: its
+    # validator says which (by the backend's traits), and the case is skipped with that reason.
+    refused=$("$NSWIRE" validate "$ex" --backend "$be" 2>&1 >/dev/null | grep -m1 -E ': (.*): the [a-z]+ backend .*has no ' || true)
+    if [[ -n $refused ]] || { [[ $be == linux && $vlan_filtering == 0 ]] && uses_vlans "$ex"; }; then
       why="this kernel ($(uname -r)) has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING): the Linux backend cannot make access VLANs here; the VM tier (tests/vm, Debian's kernel) runs this case"
+      [[ -n $refused ]] && why="the $be backend cannot serve this lab: ${refused#*: }"
       line=$(printf '%-5s %-40s %-6s %6ss  (%s)' SKIP "$base" "$be" 0.00 "$why")
       echo "$line"
       summary+=("$line")
