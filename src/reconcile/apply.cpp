@@ -116,21 +116,21 @@ class Applier {
     system_.execute(kHost, b, kGoneAlready);
   }
 
+  // A backend's change is journaled BEFORE it is applied: a switch may commit it and then report a
+  // failure (an OVS interface error once ovs-vswitchd tried), and what committed must be undone
+  // too. Every inverse is one a backend performs on what is already gone without complaint.
   void bridges() {
     for (const auto& [name, changes] : plan_.bridges) {
       say("bridges on " + name + ": " + std::to_string(changes.ensure_bridges.size()));
-      system_.apply(name, changes);
-      backend::Changes inverse;  // the bridges this plan made on this backend
+      backend::Changes inverse;  // the bridges this plan makes on this backend
       for (const auto& a : plan_.actions)
         if (a.kind == Action::Kind::bridge && a.op == Action::Op::create && a.ref.backend == name)
           inverse.remove_bridges.push_back(a.ref.name);
       // Bridges that were there get their settings back.
-      if (auto r = plan_.restore.find(name); r != plan_.restore.end() && !r->second.ensure_bridges.empty()) {
-        backend::Changes back;
-        back.ensure_bridges = r->second.ensure_bridges;
-        inverse.ensure_bridges = back.ensure_bridges;
-      }
+      if (auto r = plan_.restore.find(name); r != plan_.restore.end())
+        inverse.ensure_bridges = r->second.ensure_bridges;
       if (!inverse.empty()) undo([this, name, inverse] { system_.apply(name, inverse); });
+      system_.apply(name, changes);
     }
   }
 
@@ -209,8 +209,7 @@ class Applier {
     auto attach = [&] {
       try {
         for (const auto& [name, changes] : plan_.ports) {
-          system_.apply(name, changes);
-          backend::Changes inverse;
+          backend::Changes inverse;  // journaled first, like bridges()
           // A port that was there already gets its settings back; one attached anew leaves.
           const backend::Changes* restore = nullptr;
           if (auto r = plan_.restore.find(name); r != plan_.restore.end()) restore = &r->second;
@@ -230,6 +229,7 @@ class Applier {
           }
           std::string backend = name;
           undo([this, backend, inverse] { system_.apply(backend, inverse); });
+          system_.apply(name, changes);
         }
       } catch (...) {
         port_failure = std::current_exception();
