@@ -43,6 +43,7 @@ class Applier {
       throw Error(options_.verb + " failed: " + failure + "; rolled back " + std::to_string(undone) + " change" +
                   (undone == 1 ? "" : "s") + (trouble.empty() ? "" : " (rollback trouble: " + trouble + ")"));
     }
+    wait_ready();
   }
 
  private:
@@ -134,6 +135,42 @@ class Applier {
     }
   }
 
+  // Ready when `up` returns: every veth this run made carries traffic (operstate UP: both ends up,
+  // which the kernel reports asynchronously) and every port it attached forwards (the backend
+  // knows: a Linux bridge port with STP listens and learns first). Bounded; what is still not
+  // ready is said, and `up` does not fail for it.
+  void wait_ready() {
+    if (plan_.create_veths.empty() && plan_.ports.empty()) return;
+    auto start = std::chrono::steady_clock::now();
+    std::map<std::string, std::set<std::string>> ends;  // namespace -> veth ends to see UP
+    for (const auto& v : plan_.create_veths) ends[v.a.ns].insert(v.a.ifname);
+    std::vector<std::string> waiting;
+    auto deadline = start + std::chrono::seconds(5);
+    for (auto& [node, names] : ends) {
+      for (;;) {
+        for (const auto& l : system_.links(node))
+          if (l.operstate == "UP") names.erase(l.name);
+        if (names.empty() || std::chrono::steady_clock::now() >= deadline) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      for (const auto& n : names) waiting.push_back(where(node, n) + ": no carrier");
+    }
+    for (const auto& [name, changes] : plan_.ports) {
+      std::vector<backend::PortRef> ports;
+      for (const auto& p : changes.attach_ports) ports.push_back({p.bridge, p.name});
+      auto still = system_.wait_ready(name, ports);
+      waiting.insert(waiting.end(), still.begin(), still.end());
+    }
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    if (waiting.empty()) {
+      say("ready: every new link carries traffic and every port forwards (" + std::to_string(ms) + " ms)");
+      return;
+    }
+    std::string list;
+    for (const auto& w : waiting) list += (list.empty() ? "" : ", ") + w;
+    say("not ready after " + std::to_string(ms) + " ms: " + list);
+  }
+
   // Namespaces are made on two threads: the kernel sets one up (its sysctl tables, loopback,
   // per-protocol state) mostly outside RTNL, so a second core nearly halves this step.
   void namespaces() {
@@ -149,6 +186,11 @@ class Applier {
         try {
           system_.create_namespace(wanted[i]);
           made[i] = 1;
+          // The lab's own namespace: IPv6 usable at once, no duplicate address detection on the
+          // interfaces about to appear in it (their link-local addresses would be tentative for a
+          // second or more, and routes through a neighbour's link-local address with them).
+          for (const char* key : {"net.ipv6.conf.all.accept_dad", "net.ipv6.conf.default.accept_dad"})
+            system_.write_sysctl(wanted[i], key, "0");
         } catch (...) {
           std::lock_guard<std::mutex> hold(failure_lock);
           if (!failure) failure = std::current_exception();

@@ -64,6 +64,9 @@ class FaultHook final : public System {
     step("remove /etc/netns/" + node);
     inner_->remove_etc(node);
   }
+  std::vector<std::string> wait_ready(const std::string& backend, const std::vector<backend::PortRef>& ports) override {
+    return inner_->wait_ready(backend, ports);
+  }
   void apply(const std::string& backend, const backend::Changes& changes) override {
     step("apply on " + backend);
     long k;

@@ -53,6 +53,8 @@ class System {
   // A backend's changes (one netlink batch or one OVSDB transaction per group). May run on a
   // helper thread while the calling thread configures namespaces.
   virtual void apply(const std::string& backend, const backend::Changes& changes) = 0;  // changes
+  // Waits until these ports carry traffic (BridgeBackend::wait_ready); the ones that do not, and why.
+  virtual std::vector<std::string> wait_ready(const std::string& backend, const std::vector<backend::PortRef>& ports) = 0;
 
   // send(), then throw for the first request that failed with an errno not in `tolerated`.
   void execute(const std::string& node, netlink::Batch& batch, std::initializer_list<int> tolerated = {});

@@ -115,6 +115,7 @@ class FakeSystem : public System {
     change("remove /etc/netns/" + node);
     state.resolv_confs.erase(node);
   }
+  std::vector<std::string> wait_ready(const std::string&, const std::vector<backend::PortRef>&) override { return {}; }
   void apply(const std::string& backend, const backend::Changes& c) override {
     std::string what = "apply " + backend + ":";
     for (const auto& b : c.ensure_bridges) what += " ensure " + b.name;
