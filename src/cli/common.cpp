@@ -21,8 +21,18 @@ void add_common(CLI::App* cmd, Common& c, bool with_file) {
   cmd->add_flag("--no-wait", c.no_wait, "fail at once when another run holds the lab's lock");
 }
 
-std::optional<model::Lab> load(const Common& c, bool print_warnings) {
+model::Checked check(const Common& c) {
   auto checked = model::check_file(c.file, backend::catalog());
+  if (c.backend.empty() || !checked.ok()) return checked;
+  // --backend serves the lab's bridges that name none: validated as they will be served, so what
+  // that backend cannot do (by its traits) is refused here too.
+  checked.lab.backend = c.backend;
+  checked.diagnostics = model::validate(checked.lab, backend::catalog());
+  return checked;
+}
+
+std::optional<model::Lab> load(const Common& c, bool print_warnings) {
+  auto checked = check(c);
   if (!c.json || checked.ok())
     for (const auto& d : checked.diagnostics)
       if (d.severity == model::Severity::error || print_warnings) std::cerr << d.to_string() << "\n";

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "nswire/model/lab.h"
+#include "nswire/model/validate.h"
 #include "nswire/reconcile/session.h"
 
 namespace nswire::cli {
@@ -33,7 +34,9 @@ struct Verb {
 
 // FILE (when `with_file`), --backend, --ovsdb, --json, -v, --no-wait.
 void add_common(CLI::App* cmd, Common& c, bool with_file = true);
-// Parse + validate; prints diagnostics; nullopt when the file is invalid.
+// Parse + validate, with --backend applied as the lab's default backend.
+model::Checked check(const Common& c);
+// check(); prints diagnostics; nullopt when the file is invalid.
 std::optional<model::Lab> load(const Common& c, bool print_warnings = true);
 reconcile::Session make_session(const Common& c, model::Lab lab);
 double seconds_since(std::chrono::steady_clock::time_point t);
@@ -47,5 +50,6 @@ Verb add_status(CLI::App& app, Common& c);
 Verb add_test(CLI::App& app, Common& c);
 Verb add_graph(CLI::App& app, Common& c);
 Verb add_exec(CLI::App& app, Common& c);
+Verb add_capture(CLI::App& app, Common& c);
 
 }  // namespace nswire::cli

@@ -14,7 +14,7 @@ namespace {
 using nlohmann::json;
 
 int cmd_validate(const Common& c) {
-  auto checked = model::check_file(c.file, backend::catalog());
+  auto checked = check(c);
   if (c.json) {
     std::cout << json{{"valid", checked.ok()}, {"diagnostics", diagnostics_json(checked.diagnostics)}}.dump(2)
               << "\n";

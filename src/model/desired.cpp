@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <algorithm>
 #include <set>
 
 #include "nswire/error.h"
@@ -71,7 +72,7 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends) {
   for (const auto& b : lab.bridges) {
     const std::string& backend = effective_backend(lab, b);
     backend_of[b.name] = backend;
-    d.bridges.push_back({b.name, backend, b.stp, to_mtu(b.mtu)});
+    d.bridges.push_back({b.name, backend, b.stp, to_mtu(b.mtu), b.options, {}});
   }
 
   d.namespaces.push_back({.node = kHost});
@@ -95,6 +96,7 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends) {
     }
   };
 
+  std::map<std::string, std::string> port_of;  // "node:if" -> its host end (the switch's port)
   for (const auto& node : lab.nodes) {
     DesiredNamespace ns{.node = node.name};
     if (node.attach.kind == AttachKind::pid) {
@@ -117,7 +119,8 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends) {
 
     for (const auto& i : node.interfaces) {
       std::string host = unique_name([&](int salt) { return host_ifname(lab.name, node.name, i.name, salt); });
-      VethEnd host_end{.ns = kHost, .ifname = host, .bridge = i.bridge, .mtu = to_mtu(i.mtu)};
+      VethEnd host_end{.ns = kHost, .ifname = host, .bridge = i.bridge, .mtu = to_mtu(i.mtu), .port = i.port};
+      port_of[node.name + ":" + i.name] = host;
       // Where access VLAN 1 is the untagged default every port has (the backend observes it as
       // no VLAN), wanting it is wanting none.
       if (i.vlan && !(d.traits(backend_of[i.bridge]).vlan1_is_untagged && *i.vlan == 1))
@@ -126,6 +129,28 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends) {
       d.veths.push_back({host_end, node_end, "node " + node.name + " interface " + i.name});
       for (const auto& a : i.addresses) ns_of(node.name).addresses[i.name].push_back(a);
     }
+  }
+
+  // Mirrors name node interfaces; the switch knows them by their host ends.
+  for (size_t k = 0; k < lab.bridges.size(); ++k) {
+    auto port = [&](const std::string& text) {
+      auto it = port_of.find(text);
+      if (it == port_of.end()) throw Error("internal: mirror port " + text + " passed validation unknown");
+      return it->second;
+    };
+    for (const auto& m : lab.bridges[k].mirrors) {
+      backend::MirrorSpec spec{.name = m.name, .vlans = m.vlans, .output_vlan = m.output_vlan};
+      for (const auto& s : m.src) spec.src.push_back(port(s));
+      for (const auto& s : m.dst) spec.dst.push_back(port(s));
+      std::sort(spec.src.begin(), spec.src.end());
+      spec.src.erase(std::unique(spec.src.begin(), spec.src.end()), spec.src.end());
+      std::sort(spec.dst.begin(), spec.dst.end());
+      spec.dst.erase(std::unique(spec.dst.begin(), spec.dst.end()), spec.dst.end());
+      if (!m.output.empty()) spec.output_port = port(m.output);
+      d.bridges[k].mirrors.push_back(std::move(spec));
+    }
+    std::sort(d.bridges[k].mirrors.begin(), d.bridges[k].mirrors.end(),
+              [](const auto& x, const auto& y) { return x.name < y.name; });
   }
 
   for (const auto& l : lab.links) {

@@ -171,9 +171,13 @@ Bridge Parser::parse_bridge(const std::string& name, const YAML::Node& key, cons
   b.loc = loc(key);
   std::string ctx = "bridge " + quote(name);
   if (!is_map(v, ctx, "")) return b;
-  entries(v, ctx, {"backend", "addresses", "stp", "mtu"},
-          [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
-            if (k == "backend") {
+  Keys keys{"backend", "addresses", "stp", "mtu"};
+  keys.insert(keys.end(), kBridgeOptionKeys.begin(), kBridgeOptionKeys.end());
+  entries(v, ctx, keys,
+          [&](const std::string& k, const YAML::Node& kn, const YAML::Node& x) {
+            if (parse_bridge_option(ctx, k, x, b)) {
+              b.option_keys[k] = loc(kn);
+            } else if (k == "backend") {
               b.backend = backend(x, ctx);
             } else if (k == "addresses") {
               b.addresses = cidrs(x, ctx, k);

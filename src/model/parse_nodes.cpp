@@ -91,9 +91,13 @@ Interface Parser::parse_interface(const std::string& node_ctx, const std::string
     error(loc(v), join(ctx, std::string("must be a map with at least \"bridge\", not ") + kind_name(v)));
     return i;
   }
-  entries(v, ctx, {"bridge", "addresses", "mtu", "vlan", "mac"},
-          [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
-            if (k == "bridge") {
+  Keys keys{"bridge", "addresses", "mtu", "vlan", "mac"};
+  keys.insert(keys.end(), kPortOptionKeys.begin(), kPortOptionKeys.end());
+  entries(v, ctx, keys,
+          [&](const std::string& k, const YAML::Node& kn, const YAML::Node& x) {
+            if (parse_port_option(ctx, k, x, i)) {
+              i.option_keys[k] = loc(kn);
+            } else if (k == "bridge") {
               if (auto s = scalar(x, ctx, k)) i.bridge = *s;
             } else if (k == "addresses") {
               i.addresses = cidrs(x, ctx, k);

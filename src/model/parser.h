@@ -20,6 +20,10 @@ namespace nswire::model::detail {
 
 using Keys = std::vector<std::string_view>;
 
+// The switch-setting keys of bridges and of node interfaces (parse_switch.cpp).
+extern const Keys kBridgeOptionKeys;
+extern const Keys kPortOptionKeys;
+
 // A document that is huge or aliased into a bomb stops the walk with one error.
 struct Abort {};
 
@@ -121,6 +125,15 @@ class Parser {
   Node parse_node(const std::string& name, const YAML::Node& key, const YAML::Node& v);
   Interface parse_interface(const std::string& ctx, const std::string& name,
                             const YAML::Node& key, const YAML::Node& v);
+  // parse_switch.cpp: the switch settings of bridges and ports.
+  bool parse_bridge_option(const std::string& ctx, const std::string& key, const YAML::Node& v, Bridge& b);
+  bool parse_port_option(const std::string& ctx, const std::string& key, const YAML::Node& v, Interface& i);
+  std::optional<Mirror> parse_mirror(const std::string& ctx, const YAML::Node& v);
+  std::optional<int64_t> count(const YAML::Node& n, const std::string& ctx, std::string_view key, int64_t min,
+                               int64_t max);
+  std::vector<int64_t> vlan_list(const YAML::Node& n, const std::string& ctx, std::string_view key);
+  std::map<std::string, std::string> string_map(const YAML::Node& n, const std::string& ctx, std::string_view key);
+  std::vector<std::string> collectors(const YAML::Node& n, const std::string& ctx, std::string_view key);
   std::optional<Route> parse_route(const std::string& ctx, const YAML::Node& v);
   std::optional<Link> parse_link(const YAML::Node& v, size_t index);
   std::optional<Endpoint> parse_endpoint(const std::string& ctx, const YAML::Node& v);

@@ -139,6 +139,7 @@ void Validator::check_bridges() {
           error(b.loc, "", "bridge name " + quoted(b.name) + " is reserved by the " + backend + " backend for its own device");
     }
     if (!seen.emplace(b.name, &b).second) error(b.loc, ctx, "defined twice");
+    check_bridge_options(b);
     if (b.mtu && (*b.mtu < 68 || *b.mtu > 65535)) {
       error(b.loc, ctx, "mtu " + std::to_string(*b.mtu) + " out of range 68..65535");
     }
@@ -235,6 +236,7 @@ void Validator::check_interface(const Node& n, const Interface& i, const std::st
   if (i.mac) {
     if (auto p = netlink::mac_problem(*i.mac); !p.empty()) error(i.loc, ctx, "mac " + quoted(*i.mac) + " " + p);
   }
+  check_port_options(i, ctx);
 }
 
 void Validator::claim_address(const IpPrefix& c, const std::string& owner, const Location& where,

@@ -38,6 +38,9 @@ class Validator {
   void check_nodes();
   void check_attach(const Node& node, const std::string& ctx);
   void check_interface(const Node& node, const Interface& iface, const std::string& ctx);
+  // validate_switch.cpp
+  void check_bridge_options(const Bridge& b);
+  void check_port_options(const Interface& iface, const std::string& ctx);
   void check_links();
   void check_native_patch(const Link& link, const std::string& ctx);
   void check_endpoint(const Link& link, int end, const std::string& ctx);

@@ -4,6 +4,7 @@
 
 #include <linux/rtnetlink.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -128,6 +129,9 @@ class Applier {
       for (const auto& a : plan_.actions)
         if (a.kind == Action::Kind::bridge && a.op == Action::Op::create && a.ref.backend == name)
           inverse.remove_bridges.push_back(a.ref.name);
+      // Bridges that were there get their settings back.
+      if (auto r = plan_.restore.find(name); r != plan_.restore.end())
+        inverse.ensure_bridges = r->second.ensure_bridges;
       if (!inverse.empty()) undo([this, name, inverse] { system_.apply(name, inverse); });
       system_.apply(name, changes);
     }
@@ -269,7 +273,19 @@ class Applier {
       try {
         for (const auto& [name, changes] : plan_.ports) {
           backend::Changes inverse;  // journaled first, like bridges()
-          for (const auto& p : changes.attach_ports) inverse.detach_ports.push_back({p.bridge, p.name});
+          // A port that was there already gets its settings back; one attached anew leaves.
+          const backend::Changes* restore = nullptr;
+          if (auto r = plan_.restore.find(name); r != plan_.restore.end()) restore = &r->second;
+          auto restored = [&](const std::string& port) {
+            return restore && std::any_of(restore->attach_ports.begin(), restore->attach_ports.end(),
+                                          [&](const auto& x) { return x.name == port; });
+          };
+          if (restore) {
+            inverse.attach_ports = restore->attach_ports;
+            inverse.set_mirrors = restore->set_mirrors;
+          }
+          for (const auto& p : changes.attach_ports)
+            if (!restored(p.name)) inverse.detach_ports.push_back({p.bridge, p.name});
           for (const auto& p : changes.add_patches) {
             inverse.remove_patches.push_back({p.bridge_a, p.port_a});
             inverse.remove_patches.push_back({p.bridge_b, p.port_b});

@@ -64,6 +64,7 @@ BridgeJudgement Judge::bridge(const DesiredBridge& b) const {
   j.stp_ok = j.live->stp == b.stp;
   const auto* device = ns(kHost).link(b.name);
   j.mtu_ok = !b.mtu || (device && device->mtu == *b.mtu);
+  j.options_ok = j.live->options == b.options;
   return j;
 }
 
@@ -109,6 +110,7 @@ PortJudgement Judge::port(const VethEnd& e) const {
   if (!j.at) return j;
   j.right_place = j.at->bridge == e.bridge && j.at->backend == backend_of(e.bridge);
   j.vlan_ok = j.at->port->vlan.value_or(0) == e.vlan.value_or(0);
+  j.options_ok = j.at->port->options == e.port;
   j.error = !j.at->port->error.empty();
   return j;
 }
@@ -118,6 +120,11 @@ bool Judge::patched(const DesiredPatch& p) const {
   const auto* b = port_at(p.port_b);
   return a && b && a->bridge == p.bridge_a && b->bridge == p.bridge_b && a->port->patch_peer == p.port_b &&
          b->port->patch_peer == p.port_a;
+}
+
+bool Judge::mirrors_as_wanted(const DesiredBridge& b) const {
+  const auto* live = bridge_on(b.backend, b.name);
+  return live && live->mirrors == b.mirrors;
 }
 
 bool Judge::address_present(const std::string& node, const std::string& ifname, const IpPrefix& prefix) const {

@@ -33,16 +33,18 @@ struct BridgeJudgement {
   const backend::ObservedBridge* live = nullptr;  // on the wanted backend; nullptr when not there
   std::string elsewhere;                          // the backend it is on instead, if any
   bool ours = false, stp_ok = false, mtu_ok = false;
-  bool as_wanted() const { return live && ours && stp_ok && mtu_ok; }
+  bool options_ok = false;  // controllers, fail mode, ..., flow export (switch_options.h)
+  bool as_wanted() const { return live && ours && stp_ok && mtu_ok && options_ok; }
 };
 
 struct PortJudgement {
   const PortLocation* at = nullptr;  // where it is plugged in now; nullptr: on no bridge
   bool right_place = false;          // on the wanted bridge of the wanted backend
   bool vlan_ok = false;
+  bool options_ok = false;           // trunks, VLAN mode, QoS, policing
   bool error = false;                // the switch reports an error on it (OVS Interface error)
   bool device = false;               // its host device exists
-  bool as_wanted() const { return at && right_place && vlan_ok && !error && device; }
+  bool as_wanted() const { return at && right_place && vlan_ok && options_ok && !error && device; }
 };
 
 class Judge {
@@ -67,6 +69,8 @@ class Judge {
   EndJudgement end(const DesiredVeth& v, const VethEnd& e) const;
   PortJudgement port(const VethEnd& e) const;
   bool patched(const DesiredPatch& p) const;
+  // The bridge's mirrors are exactly the wanted ones (false when the bridge is not there).
+  bool mirrors_as_wanted(const DesiredBridge& b) const;
   bool address_present(const std::string& node, const std::string& ifname, const IpPrefix& prefix) const;
   bool route_present(const DesiredNamespace& n, size_t route) const;
   bool sysctl_as_wanted(const DesiredNamespace& n, const std::string& key) const;

@@ -27,6 +27,7 @@ const char* to_string(Action::Kind kind) {
     case Action::Kind::route: return "route";
     case Action::Kind::sysctl: return "sysctl";
     case Action::Kind::dns: return "dns";
+    case Action::Kind::mirror: return "mirror";
   }
   return "?";
 }
@@ -57,6 +58,7 @@ Plan Planner::up() {
   plan_veths();
   plan_ports();
   plan_patches();
+  plan_mirrors();
   plan_configuration();
   finish_record();
   return std::move(plan_);

@@ -41,6 +41,9 @@ class Planner {
   void plan_veths();
   void plan_ports();
   void plan_patches();
+  // plan_switch.cpp
+  void plan_mirrors();
+
   // plan_configure.cpp
   void plan_configuration();
   void plan_links(const DesiredNamespace& n, NamespaceChanges& c);
@@ -56,7 +59,8 @@ class Planner {
   Judge judge_;
   Plan plan_;
   std::set<LinkKey> deleted_, created_, rebuilt_;
-  std::set<std::string> reattached_;  // ports that leave their bridge to be attached again (phase 1, 7)
+  std::set<std::string> reattached_;
+  std::set<std::string> attached_;    // ports this plan attaches (or sets) in phase 7  // ports that leave their bridge to be attached again (phase 1, 7)
 };
 
 }  // namespace nswire::reconcile

@@ -6,6 +6,7 @@
 
 #include "judge.h"
 #include "nswire/netns/rules.h"
+#include "switch_text.h"
 
 namespace nswire::reconcile {
 namespace {
@@ -18,6 +19,7 @@ class Viewer {
 
   std::vector<ObjectStatus> rows() {
     bridges();
+    mirrors();
     namespaces();
     veths_and_ports();
     patches();
@@ -34,6 +36,7 @@ class Viewer {
   void bridges() {
     for (const auto& b : d_.bridges) {
       std::string wanted = b.backend + (b.stp ? ", STP on" : "") + (b.mtu ? ", MTU " + std::to_string(*b.mtu) : "");
+      if (auto o = describe(fields(b.options)); !o.empty()) wanted += ", " + o;
       auto j = judge_.bridge(b);
       if (!j.live) {
         row("bridge", b.name, wanted, j.elsewhere.empty() ? "missing" : "on " + j.elsewhere, false);
@@ -45,7 +48,21 @@ class Viewer {
         const auto* device = judge_.ns(kHost).link(b.name);
         live += device ? ", MTU " + std::to_string(device->mtu) : ", no device";
       }
+      if (auto o = describe(fields(j.live->options)); !o.empty()) live += ", " + o;
       row("bridge", b.name, wanted, live, j.as_wanted());
+    }
+  }
+
+  void mirrors() {
+    for (const auto& b : d_.bridges) {
+      const auto* live = judge_.bridge_on(b.backend, b.name);
+      for (const auto& m : b.mirrors) {
+        const backend::MirrorSpec* have = nullptr;
+        if (live)
+          for (const auto& x : live->mirrors)
+            if (x.name == m.name) have = &x;
+        row("mirror", b.name + ":" + m.name, describe(m), have ? describe(*have) : "missing", have && *have == m);
+      }
     }
   }
 
@@ -84,6 +101,7 @@ class Viewer {
 
   void port(const VethEnd& e) {
     std::string wanted = e.bridge + " (" + judge_.backend_of(e.bridge) + ")" + (e.vlan ? ", VLAN " + std::to_string(*e.vlan) : "");
+    if (auto o = describe(fields(e.port)); !o.empty()) wanted += ", " + o;
     auto j = judge_.port(e);
     if (!j.at) {
       row("port", e.ifname, wanted, "on no bridge", false);
@@ -91,6 +109,7 @@ class Viewer {
     }
     std::string live = j.at->bridge + " (" + j.at->backend + ")" +
                        (j.at->port->vlan ? ", VLAN " + std::to_string(*j.at->port->vlan) : "");
+    if (auto o = describe(fields(j.at->port->options)); !o.empty()) live += ", " + o;
     if (j.error) live += ", error: " + j.at->port->error;
     if (!j.device) live += ", device missing";  // OVS keeps a port's row when its device is deleted behind its back
     row("port", e.ifname, wanted, live, j.as_wanted());

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nswire/backend/switch_options.h"
 #include "nswire/backend/traits.h"
 #include "nswire/error.h"
 
@@ -26,6 +27,7 @@ struct BridgeSpec {
   std::string name;
   bool stp = false;
   std::optional<uint32_t> mtu;
+  BridgeOptions options;  // the whole of them: what is unset goes back to the switch's default
   bool operator==(const BridgeSpec&) const = default;
 };
 
@@ -33,7 +35,8 @@ struct BridgeSpec {
 struct PortSpec {
   std::string bridge;
   std::string name;
-  std::optional<uint16_t> vlan;  // access VLAN
+  std::optional<uint16_t> vlan;  // access VLAN (the native VLAN of a trunk with a native vlan_mode)
+  PortOptions options;           // the whole of them, like BridgeSpec::options
   bool operator==(const PortSpec&) const = default;
 };
 
@@ -55,6 +58,7 @@ struct ObservedPort {
   std::string owner;        // lab name from the mark; empty = foreign (not nswire's)
   std::string patch_peer;   // non-empty for a native patch port
   std::string error;        // the switch's own complaint about it (OVS Interface error)
+  PortOptions options;
   bool operator==(const ObservedPort&) const = default;
 };
 
@@ -62,22 +66,27 @@ struct ObservedBridge {
   std::string name;
   std::string owner;        // empty = foreign
   bool stp = false;
+  BridgeOptions options;
+  std::vector<MirrorSpec> mirrors;  // by name; `mirror_owner` says whose
+  std::map<std::string, std::string> mirror_owner;  // mirror name -> lab name from its mark
   std::vector<ObservedPort> ports;  // not including the bridge's own internal port
   bool operator==(const ObservedBridge&) const = default;
 };
 
-// One batch of changes; apply() performs them in this order: bridges, ports, patches,
+// One batch of changes; apply() performs them in this order: bridges, ports, patches, mirrors,
 // then detaches, then bridge removals. Each group goes out as one netlink batch / one OVSDB
-// transaction.
+// transaction (on OVS the whole batch is one).
 struct Changes {
   std::vector<BridgeSpec> ensure_bridges;   // create, or update an owned one (STP, MTU)
   std::vector<PortSpec> attach_ports;       // attach, or fix the VLAN of an owned one
   std::vector<PatchSpec> add_patches;
+  std::vector<MirrorSet> set_mirrors;       // a bridge's mirrors, exactly (after its ports)
   std::vector<PortRef> detach_ports;        // owned ports only
   std::vector<PortRef> remove_patches;      // both ends of a patch, by port
   std::vector<std::string> remove_bridges;  // owned bridges only, with all their ports
   bool empty() const {
-    return ensure_bridges.empty() && attach_ports.empty() && add_patches.empty() && detach_ports.empty() &&
+    return ensure_bridges.empty() && attach_ports.empty() && add_patches.empty() && set_mirrors.empty() &&
+           detach_ports.empty() &&
            remove_patches.empty() && remove_bridges.empty();
   }
 };

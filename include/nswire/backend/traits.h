@@ -47,6 +47,14 @@ struct Traits {
   // Cheap to observe with no daemon (netlink only): observed on every run, so a bridge of the same
   // name that is not the lab's is seen whatever backend the lab asks for.
   bool observe_always = false;
+  // What a bridge or port may ask beyond that (switch_options.h); the model refuses the rest.
+  bool openflow = false;          // controllers, inactivity probe, fail_mode, protocols, datapath_id
+  bool passthrough = false;       // other_config / external_ids maps written as given
+  bool flow_export = false;       // sFlow and IPFIX collectors
+  bool mirrors = false;           // port mirrors (SPAN) on a bridge
+  bool trunks = false;            // trunks and VLAN modes (native VLAN) on a port
+  bool egress_shaping = false;    // qos: { type: linux-htb, max_rate } on a port
+  bool ingress_policing = false;  // policing: { rate, burst } on a port
   // Names the switch keeps for its own devices; a lab bridge may not take them.
   std::vector<std::string> reserved_bridge_names;
   std::vector<Setting> settings;

@@ -33,6 +33,7 @@ struct VethEnd {
   std::optional<uint16_t> vlan;
   std::optional<uint32_t> mtu;
   std::optional<std::string> mac;
+  backend::PortOptions port;      // host ends on a bridge: the port's switch settings
   bool operator==(const VethEnd&) const = default;
 };
 
@@ -47,6 +48,8 @@ struct DesiredBridge {
   std::string backend;            // a registered backend's name
   bool stp = false;
   std::optional<uint32_t> mtu;
+  backend::BridgeOptions options;
+  std::vector<backend::MirrorSpec> mirrors;  // sorted by name; ports by their host-side names
   bool operator==(const DesiredBridge&) const = default;
 };
 

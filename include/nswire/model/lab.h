@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nswire/backend/switch_options.h"
 #include "nswire/ip.h"
 
 namespace nswire::model {
@@ -38,6 +39,20 @@ struct Location {
 // setting of the backend present (defaults filled in).
 using BackendSettings = std::map<std::string, std::string>;
 
+struct Endpoint;
+
+// A port mirror of a bridge as written: its ports are node interfaces on that bridge
+// ("blue:eth0"), resolved to the switch's port names by flatten.
+struct Mirror {
+  std::string name{};
+  std::vector<std::string> src{}, dst{};  // "NODE:IF", as written
+  std::vector<int64_t> vlans{};
+  std::string output{};                   // "NODE:IF"; or
+  std::optional<int64_t> output_vlan{};
+  Location loc{};
+  bool operator==(const Mirror&) const = default;
+};
+
 // A bridge in the host namespace. Addresses on it make it the subnet's gateway.
 struct Bridge {
   std::string name{};
@@ -45,6 +60,11 @@ struct Bridge {
   std::vector<IpPrefix> addresses{};
   bool stp = false;
   std::optional<int> mtu{};
+  // Switch settings (controller, fail_mode, protocols, datapath_id, other_config, external_ids,
+  // sflow, ipfix), checked by the parser; the backend's traits decide which it may have.
+  backend::BridgeOptions options{};
+  std::vector<Mirror> mirrors{};
+  std::map<std::string, Location> option_keys{};  // each switch-setting key written, where
   Location loc{};
 
   bool operator==(const Bridge&) const = default;
@@ -72,6 +92,10 @@ struct Interface {
   std::optional<int> mtu{};
   std::optional<int> vlan{};           // 1..4094: an access port on that VLAN
   std::optional<std::string> mac{};    // "aa:bb:cc:dd:ee:ff"
+  // Port settings on the bridge side (trunks, vlan_mode, qos, policing), checked by the parser;
+  // the bridge's backend's traits decide which it may have.
+  backend::PortOptions port{};
+  std::map<std::string, Location> option_keys{};  // each port-setting key written, where
   Location loc{};
 
   bool operator==(const Interface&) const = default;

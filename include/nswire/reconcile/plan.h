@@ -22,7 +22,7 @@ namespace nswire::reconcile {
 
 struct Action {
   enum class Op { create, modify, remove };
-  enum class Kind { namespace_, bridge, veth, port, patch, link, address, route, sysctl, dns };
+  enum class Kind { namespace_, bridge, veth, port, patch, link, address, route, sysctl, dns, mirror };
   // The object, typed: apply and rollback read this, never the text meant for people.
   struct Ref {
     std::string ns;       // the namespace it lives in (node name, or kHost)
@@ -86,6 +86,9 @@ struct Plan {
   std::vector<DesiredVeth> create_veths;              // phase 6
   std::map<std::string, backend::Changes> ports;      // phase 7
   std::vector<NamespaceChanges> configure;            // phase 8
+  // What puts back the settings this plan changes on bridges and ports that exist (their switch
+  // options, a bridge's mirrors), by backend, as observed: the applier's undo of phases 4 and 7.
+  std::map<std::string, backend::Changes> restore;
   StateRecord record;                                 // the record once the plan is applied
   bool empty() const { return actions.empty(); }
 };

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "embedded.h"
+#include "ovs_options.h"
 #include "nswire/netlink/links.h"
 #include "ovsdb/client.h"
 #include "ovsdb/vswitch.h"
@@ -36,6 +37,13 @@ Traits traits() {
           .attach_moves_ports = false,
           .removal = RemovalOrder::before_links,
           .observe_always = false,
+          .openflow = true,
+          .passthrough = true,
+          .flow_export = true,
+          .mirrors = true,
+          .trunks = true,
+          .egress_shaping = true,
+          .ingress_policing = true,
           // The datapath's own devices: the kernel datapath's and the userspace datapath's tap.
           .reserved_bridge_names = {"ovs-system", "ovs-netdev"},
           .settings = {{.key = "datapath", .values = {"auto", "system", "netdev"}, .default_value = "auto"}}};
@@ -60,6 +68,8 @@ void OvsBridgeBackend::release(bool labs_remain) {
   if (!labs_remain && ovs::embedded_running()) ovs::stop_embedded();
 }
 
+std::uint64_t OvsBridgeBackend::write_transactions() const { return client_ ? client_->write_transactions() : 0; }
+
 ovsdb::Client& OvsBridgeBackend::client() {
   if (!client_) {
     std::string target = ovs::resolve_endpoint(context_.ovsdb);
@@ -83,10 +93,15 @@ std::vector<ObservedBridge> OvsBridgeBackend::observe() {
   }
   std::vector<ObservedBridge> out;
   for (const auto& b : state.bridges) {
-    ObservedBridge ob{.name = b.name, .owner = owner_of(b.external_ids), .stp = b.stp_enable};
+    ObservedBridge ob{.name = b.name, .owner = owner_of(b.external_ids), .stp = b.stp_enable,
+                      .options = ovs::observe_bridge(b, ovs::kMarkKey)};
+    for (const auto& m : b.mirrors) {
+      ob.mirrors.push_back(ovs::observe_mirror(m));
+      ob.mirror_owner[m.name] = owner_of(m.external_ids);
+    }
     for (const auto& p : b.ports) {
       if (p.name == b.name) continue;  // the bridge's own internal port
-      ObservedPort op{.name = p.name, .owner = owner_of(p.external_ids)};
+      ObservedPort op{.name = p.name, .owner = owner_of(p.external_ids), .options = ovs::observe_port(p)};
       if (p.tag) op.vlan = static_cast<uint16_t>(*p.tag);
       for (const auto& i : p.interfaces) {
         if (i.type == "patch") {
@@ -157,22 +172,52 @@ void OvsBridgeBackend::apply(const Changes& changes) {
   vs::Batch batch;
   std::vector<std::string> new_bridges;
   for (const auto& b : changes.ensure_bridges) {
-    if (!state.bridge(b.name)) new_bridges.push_back(b.name);
-    batch.add_bridge(vs::AddBridge(b.name, datapath, mark, /*may_exist=*/true, {.stp_enable = b.stp}));
+    const auto* have = state.bridge(b.name);
+    if (!have) new_bridges.push_back(b.name);
+    vs::BridgeSettings settings = ovs::bridge_settings(b.options, have, mark);
+    settings.stp_enable = b.stp;
+    vs::StringMap ids = b.options.external_ids;
+    ids[ovs::kMarkKey] = lab;
+    batch.add_bridge(vs::AddBridge(b.name, datapath, ids, /*may_exist=*/true, settings));
+    if (have)
+      if (auto gone = ovs::bridge_external_ids_to_remove(b.options, *have, ovs::kMarkKey); !gone.empty())
+        batch.set_bridge(vs::SetBridge(b.name, {}, {}, gone));
   }
   for (const auto& p : changes.attach_ports) {
     const auto* existing = state.port(p.name);
     const auto* on = state.bridge_of_port(p.name);
-    if (existing && on && on->name != p.bridge) batch.del_port(vs::DelPort(p.name, {}, /*if_exists=*/true));
-    if (existing && on && on->name == p.bridge) {
-      std::optional<std::int64_t> want = p.vlan ? std::optional<std::int64_t>(*p.vlan) : std::nullopt;
-      if (existing->tag != want) batch.set_port(vs::SetPort(p.name, want, {}, {}, /*clear_tag=*/!want));
-      continue;
-    }
     std::optional<std::int64_t> tag = p.vlan ? std::optional<std::int64_t>(*p.vlan) : std::nullopt;
-    batch.add_port(vs::AddPort(p.bridge, p.name, "", {}, tag, mark, mark));
+    if (existing && on && on->name != p.bridge) {
+      batch.del_port(vs::DelPort(p.name, {}, /*if_exists=*/true));
+      existing = nullptr;
+    }
+    // The full settings each time, --may-exist: what is already so writes nothing.
+    vs::PortSettings ps = ovs::port_settings(p.options, existing, mark);
+    vs::InterfaceSettings is = ovs::interface_settings(p.options);
+    if (existing && existing->tag != tag && !tag) batch.set_port(vs::SetPort(p.name, {}, {}, {}, /*clear_tag=*/true));
+    batch.add_port(vs::AddPort(p.bridge, p.name, "", {}, tag, mark, mark, /*may_exist=*/true, ps, is));
   }
   for (const auto& p : changes.add_patches) batch.add_patch_pair(p.bridge_a, p.port_a, p.bridge_b, p.port_b, mark, true);
+  // Mirrors after the ports they name, in the same transaction: OVS applies a mirror added to a
+  // bridge with live flows only to new flows.
+  for (const auto& set : changes.set_mirrors) {
+    const auto* have = state.bridge(set.bridge);
+    if (have)
+      for (const auto& m : have->mirrors) {
+        bool wanted = std::any_of(set.mirrors.begin(), set.mirrors.end(), [&](const auto& w) { return w.name == m.name; });
+        if (wanted) continue;
+        if (owner_of(m.external_ids) != lab)
+          throw Error("mirror \"" + m.name + "\" on bridge \"" + set.bridge + "\" is not owned by lab \"" + lab + "\" (" +
+                      owner_text(m.external_ids) + "); nswire leaves it untouched");
+        batch.del_mirror(vs::DelMirror(set.bridge, m.name, true));
+      }
+    for (const auto& m : set.mirrors) {
+      if (const auto* old = have ? have->mirror(m.name) : nullptr; old && owner_of(old->external_ids) != lab)
+        throw Error("mirror \"" + m.name + "\" on bridge \"" + set.bridge + "\" is not owned by lab \"" + lab + "\" (" +
+                    owner_text(old->external_ids) + "); nswire leaves it untouched");
+      batch.add_mirror(vs::AddMirror(set.bridge, ovs::mirror_row(m, mark), /*may_exist=*/true));
+    }
+  }
   for (const auto& p : changes.detach_ports) batch.del_port(vs::DelPort(p.name, {}, true));
   for (const auto& p : changes.remove_patches) batch.del_port(vs::DelPort(p.name, {}, true));
   for (const auto& name : changes.remove_bridges) batch.del_bridge(vs::DelBridge(name, true));

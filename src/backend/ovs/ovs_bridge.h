@@ -5,6 +5,7 @@
 // embedded Open vSwitch is started (embedded.h) and stopped again by release().
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "nswire/backend/bridge_backend.h"
@@ -37,6 +38,8 @@ class OvsBridgeBackend final : public BridgeBackend {
   std::vector<Warning> diagnose() override { return {}; }
   HostNeeds host_needs() override;
   void release(bool labs_remain) override;
+  // OVSDB transactions that wrote something, since this backend connected (tests: one per apply).
+  std::uint64_t write_transactions() const;
 
  private:
   ovsdb::Client& client();  // connects (or starts the embedded OVS) on first use

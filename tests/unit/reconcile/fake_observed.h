@@ -72,7 +72,8 @@ inline Observed after_up(const Desired& d, Observed o = empty_system()) {
     bool linux = b.backend == "linux";
     add_link(host, {.name = b.name, .kind = linux ? "bridge" : "openvswitch", .mtu = b.mtu.value_or(1500),
                     .up = true, .alias = linux ? backend::link_mark(d.lab) : "", .stp = linux && b.stp});
-    o.bridges[b.backend].push_back({.name = b.name, .owner = d.lab, .stp = b.stp});
+    o.bridges[b.backend].push_back({.name = b.name, .owner = d.lab, .stp = b.stp, .options = b.options, .mirrors = b.mirrors});
+    for (const auto& m : b.mirrors) o.bridges[b.backend].back().mirror_owner[m.name] = d.lab;
   }
   record.backends.assign(backends.begin(), backends.end());
 
@@ -113,7 +114,7 @@ inline Observed after_up(const Desired& d, Observed o = empty_system()) {
         std::optional<uint16_t> vlan = e.vlan;
         // The Linux backend reports VLAN 1 (the bridge default) as no access VLAN.
         if (d.traits(backend_of[e.bridge]).vlan1_is_untagged && vlan == 1) vlan.reset();
-        bridge(o, backend_of[e.bridge], e.bridge).ports.push_back({.name = e.ifname, .vlan = vlan, .owner = d.lab});
+        bridge(o, backend_of[e.bridge], e.bridge).ports.push_back({.name = e.ifname, .vlan = vlan, .owner = d.lab, .options = e.port});
       }
     }
     for (auto& l : o.namespaces[v.a.ns].links)

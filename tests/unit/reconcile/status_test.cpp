@@ -149,7 +149,19 @@ TEST(Status, RowsAndThePlanAgreeOnEveryDrift) {
   const std::string lab = R"(name: lab1
 backend: ovs
 bridges:
-  br0: { addresses: [10.0.2.1/24], stp: true, mtu: 1500 }
+  br0:
+    addresses: [10.0.2.1/24]
+    stp: true
+    mtu: 1500
+    controller: [tcp:127.0.0.1:6653]
+    fail_mode: secure
+    protocols: [OpenFlow13]
+    datapath_id: 00000000000000a1
+    other_config: { mac-aging-time: '30' }
+    external_ids: { owner: lab-team }
+    sflow: { targets: ['127.0.0.1:6343'], sampling: 64 }
+    ipfix: { targets: ['127.0.0.1:4739'] }
+    mirrors: [{ name: span, src: [blue:eth0], output: red:eth0 }]
   br1: {}
   lb: { backend: linux }
 links:
@@ -157,7 +169,8 @@ links:
 nodes:
   blue:
     interfaces:
-      eth0: { bridge: br0, addresses: [10.0.2.100/24], mtu: 1400, mac: '02:00:00:00:00:aa' }
+      eth0: { bridge: br0, addresses: [10.0.2.100/24], mtu: 1400, mac: '02:00:00:00:00:aa', trunks: [20, 30],
+              vlan: 20, vlan_mode: native-untagged, qos: { max_rate: 10mbit }, policing: { rate: 5mbit, burst: 500kbit } }
       eth1: { bridge: lb, addresses: [10.0.3.100/24] }
     routes:
       - { to: default, via: 10.0.2.1 }
@@ -197,6 +210,28 @@ nodes:
       {"checksum offload", [&](Observed& o) { o.namespaces["red"].tx_checksum["eth0"] = true; }},
       {"port error", [&](Observed& o) { port(o, blue_eth0).error = "could not open network device"; }},
       {"port VLAN", [&](Observed& o) { port(o, blue_eth0).vlan = 7; }},
+      {"controller", [](Observed& o) { fake::bridge(o, "ovs", "br0").options.controllers = {"tcp:127.0.0.1:6654"}; }},
+      {"probe", [](Observed& o) { fake::bridge(o, "ovs", "br0").options.inactivity_probe_ms = 1000; }},
+      {"fail mode", [](Observed& o) { fake::bridge(o, "ovs", "br0").options.fail_mode = "standalone"; }},
+      {"protocols", [](Observed& o) { fake::bridge(o, "ovs", "br0").options.protocols = {}; }},
+      {"datapath id", [](Observed& o) { fake::bridge(o, "ovs", "br0").options.datapath_id = ""; }},
+      {"other_config", [](Observed& o) { fake::bridge(o, "ovs", "br0").options.other_config["x"] = "1"; }},
+      {"external_ids", [](Observed& o) { fake::bridge(o, "ovs", "br0").options.external_ids.clear(); }},
+      {"sflow", [](Observed& o) { fake::bridge(o, "ovs", "br0").options.sflow->sampling = 1; }},
+      {"ipfix gone", [](Observed& o) { fake::bridge(o, "ovs", "br0").options.ipfix.reset(); }},
+      {"mirror gone", [](Observed& o) { fake::bridge(o, "ovs", "br0").mirrors.clear(); }},
+      {"mirror changed", [](Observed& o) { fake::bridge(o, "ovs", "br0").mirrors[0].dst = {"x"}; }},
+      {"mirror extra",
+       [](Observed& o) {
+         auto& b = fake::bridge(o, "ovs", "br0");
+         b.mirrors.push_back({.name = "zz", .src = {"a"}, .output_port = "b"});
+         b.mirror_owner["zz"] = "lab1";
+       }},
+      {"trunks", [&](Observed& o) { port(o, blue_eth0).options.trunks = {20}; }},
+      {"vlan mode", [&](Observed& o) { port(o, blue_eth0).options.vlan_mode = "trunk"; }},
+      {"qos", [&](Observed& o) { port(o, blue_eth0).options.qos->max_rate = 1000; }},
+      {"qos gone", [&](Observed& o) { port(o, blue_eth0).options.qos.reset(); }},
+      {"policing", [&](Observed& o) { port(o, blue_eth0).options.policing->burst_kb = 0; }},
       {"patch half", [&](Observed& o) { port(o, d.patches.at(0).port_a).patch_peer = ""; }},
       {"address gone",
        [](Observed& o) { std::erase_if(o.namespaces["red"].addresses, [](const auto& a) { return a.prefix.to_string() == "10.0.2.101/24"; }); }},
