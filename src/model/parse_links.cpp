@@ -117,7 +117,7 @@ std::optional<ConnectivityTest> Parser::parse_test(const YAML::Node& v, size_t i
             } else if (k == "mesh") {
               has_mesh = true;
               t.mesh = strings(x, ctx, k);
-              if (!x.IsSequence()) ok = false;
+              if (!x.IsSequence() && !x.IsNull()) ok = false;  // null: an empty mesh, reported below
             } else if (k == "expect") {
               auto s = scalar(x, ctx, k);
               if (s && *s == "reachable") {

@@ -17,6 +17,7 @@ const std::vector<std::string> kFalseWords{"false", "False", "FALSE", "no", "No"
 namespace {
 
 constexpr bool kRequired = true;
+constexpr bool kNullIsEmpty = true;
 
 std::vector<Section> build() {
   return {
@@ -39,7 +40,9 @@ std::vector<Section> build() {
            {"addresses", list(prefix()), "Addresses on the bridge (ADDRESS/PREFIX): the subnet's gateway."},
            {"stp", boolean(), "Run 802.1D spanning tree (backends that support it)."},
            {"mtu", integer(), "The bridge's MTU (68..65535)."},
-       }},
+       },
+       {},
+       kNullIsEmpty},
 
       // --- nodes: { NAME: ... } ------------------------------------------------------------
       {"node", "A node: a named network namespace, created by nswire or attached.",
@@ -49,7 +52,9 @@ std::vector<Section> build() {
            {"routes", list(of("route")), "Routes in the node's main table."},
            {"dns", of("dns"), "The node's resolv.conf (/etc/netns/NODE/resolv.conf)."},
            {"sysctls", map(text()), "Per-namespace sysctls (net.*), in either sysctl(8) spelling (dots or slashes)."},
-       }},
+       },
+       {},
+       kNullIsEmpty},
       {"attach", "An existing network namespace: by a process's pid or a namespace file's path.",
        {
            {"pid", integer(), "The namespace of this process (/proc/PID/ns/net)."},
@@ -74,7 +79,9 @@ std::vector<Section> build() {
        {
            {"nameservers", list(address()), "Name server addresses."},
            {"search", list(text()), "Search domains."},
-       }},
+       },
+       {},
+       kNullIsEmpty},
 
       // --- links: [ ... ] ------------------------------------------------------------------
       {"link", "A veth pair (or a native patch between two bridges) between any two endpoints.",
@@ -90,7 +97,7 @@ std::vector<Section> build() {
        {
            {"from", text(), "The node the probe starts in."},
            {"to", text(), "A node (its first address) or an IP address."},
-           {"mesh", list(text()), "Nodes tested pairwise, every ordered pair."},
+           {"mesh", nonempty_list(text()), "Nodes tested pairwise, every ordered pair."},
            {"expect", choice({"reachable", "unreachable"}), "What the probe must find (default: reachable)."},
            {"proto", choice({"icmp", "tcp", "udp"}), "The probe's protocol (default: icmp); tcp and udp need a port, nswire listens in the target node."},
            {"port", integer(), "The tcp or udp port (1..65535)."},
@@ -133,7 +140,13 @@ Type endpoint() { return scalar(Kind::endpoint); }
 Type destination() { return scalar(Kind::destination); }
 Type of(std::string section) { return Type{.kind = Kind::section, .section = std::move(section)}; }
 Type list(Type item, size_t exactly) {
-  return Type{.kind = Kind::list, .item = std::make_shared<const Type>(std::move(item)), .items = exactly};
+  return Type{.kind = Kind::list,
+              .item = std::make_shared<const Type>(std::move(item)),
+              .min_items = exactly,
+              .max_items = exactly};
+}
+Type nonempty_list(Type item) {
+  return Type{.kind = Kind::list, .item = std::make_shared<const Type>(std::move(item)), .min_items = 1};
 }
 Type map(Type item) { return Type{.kind = Kind::map, .item = std::make_shared<const Type>(std::move(item))}; }
 
@@ -144,6 +157,15 @@ const Key* Section::key(std::string_view name) const {
 }
 
 const std::vector<Section>& sections() { return table().sections; }
+
+bool accepts_null(const Type& type) {
+  switch (type.kind) {
+    case Kind::list: return type.min_items == 0;
+    case Kind::map: return true;
+    case Kind::section: return section(type.section).null_is_empty;
+    default: return false;
+  }
+}
 
 const Section& section(std::string_view name) {
   for (const auto& s : table().sections)

@@ -37,7 +37,8 @@ struct Type {
   std::vector<std::string> values{};  // choice: the words; integer: the only integers accepted
   std::string section{};              // section: its name in sections()
   std::shared_ptr<const Type> item{};  // list and map: every item's type
-  size_t items = 0;                   // list: exactly this many items (0: any number)
+  size_t min_items = 0;               // list: at least this many items
+  size_t max_items = 0;               // list: at most this many (0: no limit)
 };
 
 // The table's vocabulary: list(prefix()), map(of("node")), choice({"icmp", "tcp"}).
@@ -52,7 +53,8 @@ Type address();
 Type endpoint();
 Type destination();
 Type of(std::string section);
-Type list(Type item, size_t exactly = 0);
+Type list(Type item, size_t exactly = 0);   // any number of items, or exactly `exactly`
+Type nonempty_list(Type item);
 Type map(Type item);
 
 struct Key {
@@ -69,6 +71,8 @@ struct Section {
   // Groups of keys of which exactly one is written, with no key of another group:
   // attach: {pid} or {path}; test: {mesh} or {from, to}.
   std::vector<std::vector<std::string>> alternatives{};
+  // An empty value (`br0:`) is read as the empty map; otherwise it is refused.
+  bool null_is_empty = false;
 
   const Key* key(std::string_view name) const;
 };
@@ -81,6 +85,9 @@ extern const std::vector<std::string> kFalseWords;
 const std::vector<Section>& sections();
 // A section by name; throws std::out_of_range for a name the table does not have.
 const Section& section(std::string_view name);
+// Whether an empty value (null) is accepted where the type is wanted: maps, lists that may be
+// empty (both read as empty), and the sections with null_is_empty.
+bool accepts_null(const Type& type);
 // The names of a section's keys, for the parser's map walker.
 const std::vector<std::string_view>& key_names(std::string_view section);
 

@@ -37,7 +37,11 @@ Traits traits() {
           .observe_always = false,
           // The datapath's own devices: the kernel datapath's and the userspace datapath's tap.
           .reserved_bridge_names = {"ovs-system", "ovs-netdev"},
-          .settings = {{.key = "datapath", .values = {"auto", "system", "netdev"}, .default_value = "auto"}}};
+          .settings = {{.key = "datapath",
+                        .values = {"auto", "system", "netdev"},
+                        .default_value = "auto",
+                        .description = "The Open vSwitch datapath of the lab's bridges: system (the kernel's), netdev "
+                                       "(userspace), or auto (system when the openvswitch module is loaded)."}}};
 }
 
 std::unique_ptr<BridgeBackend> make(const Context& context) { return std::make_unique<OvsBridgeBackend>(context); }

@@ -73,7 +73,7 @@ std::string good(const schema::Type& t) {
     case Kind::endpoint: return "br0";
     case Kind::destination: return "default";
     case Kind::section: return object(schema::section(t.section));
-    case Kind::list: return repeat(good(*t.item), t.items);
+    case Kind::list: return repeat(good(*t.item), t.min_items);
     case Kind::map: return "{k: " + good(*t.item) + "}";
   }
   return "";
@@ -94,7 +94,7 @@ std::string bad(const schema::Type& t) {
     case Kind::destination: return "everywhere";
     case Kind::section:
     case Kind::map: return "x";
-    case Kind::list: return t.items ? repeat(good(*t.item), t.items + 1) : "x";
+    case Kind::list: return t.max_items ? repeat(good(*t.item), t.max_items + 1) : "x";
   }
   return "";
 }
@@ -120,7 +120,7 @@ std::optional<Place> place_of(const std::string& section) {
 
 // The type's value with its innermost section written as `obj`.
 std::string wrap(const schema::Type& t, const std::string& obj) {
-  if (t.kind == Kind::list) return repeat(wrap(*t.item, obj), t.items);
+  if (t.kind == Kind::list) return repeat(wrap(*t.item, obj), t.min_items);
   if (t.kind == Kind::map) return "{k: " + wrap(*t.item, obj) + "}";
   return obj;
 }
@@ -172,6 +172,30 @@ TEST(SchemaTable, TheParserReadsEveryKeyAsTyped) {
     }
   }
   EXPECT_GE(keys, 30u);
+}
+
+TEST(SchemaTable, AnEmptyValueIsAcceptedWhereTheTableSaysSo) {
+  for (const auto& s : schema::sections()) {
+    for (const auto& k : s.keys) {
+      std::string doc = document(s.name, object(s, k.name, "~"));
+      SCOPED_TRACE(doc);
+      if (schema::accepts_null(k.type)) {
+        EXPECT_EQ(errors(parse(doc)), "");
+      } else {
+        EXPECT_NE(errors(parse(doc)), "");
+      }
+      // And as an item of a map or list of sections (nodes: { n: ~ }).
+      if ((k.type.kind == Kind::map || k.type.kind == Kind::list) && k.type.item->kind == Kind::section) {
+        std::string item = document(s.name, object(s, k.name, wrap(k.type, "~")));
+        SCOPED_TRACE(item);
+        if (schema::accepts_null(*k.type.item)) {
+          EXPECT_EQ(errors(parse(item)), "");
+        } else {
+          EXPECT_NE(errors(parse(item)), "");
+        }
+      }
+    }
+  }
 }
 
 TEST(SchemaTable, EveryWordOfAChoiceAndABooleanIsAccepted) {
