@@ -6,12 +6,15 @@
 
 #include "nswire/backend/registry.h"
 #include "nswire/model/validate.h"
+#include "nswire/reconcile/record.h"
 #include "output.h"
 
 namespace nswire::cli {
 namespace {
 
 using nlohmann::json;
+
+int run_down(const Common& c, const model::Lab& lab);
 
 int cmd_validate(const Common& c) {
   auto checked = model::check_file(c.file, backend::catalog());
@@ -64,7 +67,25 @@ int cmd_up(const Common& c) {
   }
 }
 
-int cmd_down(const Common& c) {
+// `down --lab NAME`: the lab by its name alone (its file may be gone); the record says the rest.
+int cmd_down_by_name(Common c, const std::string& name) {
+  if (!model::is_valid_lab_name(name)) {
+    std::cerr << "nswire: \"" << name << "\" is not a lab name\n";
+    return kInvalid;
+  }
+  auto record = reconcile::load_record(name);
+  if (!record) std::cerr << "nswire: lab \"" << name << "\" has no record here; removing what carries its marks\n";
+  if (record && c.ovsdb.empty()) c.ovsdb = record->ovsdb;
+  c.file = record ? record->file : "";
+  return run_down(c, model::Lab{.name = name});
+}
+
+int cmd_down(const Common& c, const std::string& by_name) {
+  if (!by_name.empty()) return cmd_down_by_name(c, by_name);
+  if (c.file.empty()) {
+    std::cerr << "nswire: down needs a lab FILE or --lab NAME\n";
+    return kInvalid;
+  }
   // down needs only the lab's name; a file that no longer validates can still be taken down.
   auto checked = model::check_file(c.file, backend::catalog());
   if (checked.lab.name.empty() || !model::is_valid_lab_name(checked.lab.name)) {
@@ -72,7 +93,10 @@ int cmd_down(const Common& c) {
     std::cerr << "nswire: " << c.file << ": no usable lab name\n";
     return kInvalid;
   }
-  model::Lab lab = checked.ok() ? checked.lab : model::Lab{.name = checked.lab.name};
+  return run_down(c, checked.ok() ? checked.lab : model::Lab{.name = checked.lab.name});
+}
+
+int run_down(const Common& c, const model::Lab& lab) {
   auto session = make_session(c, lab);
   auto start = std::chrono::steady_clock::now();
   auto plan = session.down();
@@ -141,9 +165,12 @@ Verb add_up(CLI::App& app, Common& c) {
 }
 
 Verb add_down(CLI::App& app, Common& c) {
-  auto* cmd = app.add_subcommand("down", "remove everything the lab owns");
-  add_common(cmd, c);
-  return {cmd, [&c] { return cmd_down(c); }};
+  auto* cmd = app.add_subcommand("down", "remove everything the lab owns (by its FILE, or by name with --lab)");
+  add_common(cmd, c, /*with_file=*/false);
+  static std::string lab;
+  auto* file = cmd->add_option("FILE", c.file, "lab file (YAML)");
+  cmd->add_option("--lab", lab, "the lab's name, when its file is gone (`nswire ls` lists them)")->excludes(file);
+  return {cmd, [&c] { return cmd_down(c, lab); }};
 }
 
 Verb add_status(CLI::App& app, Common& c) {

@@ -2,6 +2,8 @@
 #include "nswire/reconcile/session.h"
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <set>
 
 #include "nswire/reconcile/apply.h"
@@ -16,6 +18,24 @@ namespace {
 Lab with_override(Lab lab, const SessionOptions& o) {
   if (o.backend) lab.backend = *o.backend;
   return lab;
+}
+
+long long now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// What the record keeps for `nswire ls` and `down --lab`: where the file is, how the lab was
+// brought up, since when.
+void describe(StateRecord& r, const std::string& file, const Lab& lab, const Desired& desired,
+              const SessionOptions& o, const std::optional<StateRecord>& before, bool changed) {
+  std::error_code ec;
+  auto absolute = file.empty() ? std::filesystem::path() : std::filesystem::absolute(file, ec);
+  r.file = ec ? file : absolute.lexically_normal().string();
+  r.backend = lab.backend;
+  r.ovsdb = o.ovsdb;
+  r.settings = desired.settings;
+  r.since = before && before->since ? before->since : now_seconds();
+  r.updated = changed || !before || !before->updated ? now_seconds() : before->updated;
 }
 
 }  // namespace
@@ -60,7 +80,7 @@ Plan Session::up() {
   auto before = load_record(lab_.name);
   auto observed = observe(desired_, before, *backends_);
   Plan p = plan_up(desired_, observed);
-  p.record.file = file_;
+  describe(p.record, file_, lab_, desired_, options_, before, !p.empty());
   if (p.empty()) {
     if (!before || !(*before == p.record)) save_record(p.record);
     return p;
