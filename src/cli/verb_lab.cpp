@@ -8,6 +8,7 @@
 #include "nswire/model/validate.h"
 #include "nswire/reconcile/record.h"
 #include "output.h"
+#include "progress.h"
 
 namespace nswire::cli {
 namespace {
@@ -47,10 +48,12 @@ int cmd_plan(const Common& c) {
 int cmd_up(const Common& c) {
   auto lab = load(c);
   if (!lab) return kInvalid;
-  auto session = make_session(c, *lab);
+  ProgressBar bar("up", !c.json);
+  auto session = make_session(c, *lab, &bar);
   auto start = std::chrono::steady_clock::now();
   try {
     auto plan = session.up();
+    bar.clear();
     if (c.json) {
       std::cout << json{{"lab", lab->name}, {"ok", true}, {"actions", plan_json(plan)},
                         {"seconds", seconds_since(start)}}.dump(2)
@@ -61,6 +64,7 @@ int cmd_up(const Common& c) {
     }
     return kOk;
   } catch (const std::exception& e) {
+    bar.clear();
     if (c.json) std::cout << json{{"lab", lab->name}, {"ok", false}, {"error", e.what()}}.dump(2) << "\n";
     std::cerr << "nswire: " << e.what() << "\n";
     return kFailed;
@@ -97,9 +101,11 @@ int cmd_down(const Common& c, const std::string& by_name) {
 }
 
 int run_down(const Common& c, const model::Lab& lab) {
-  auto session = make_session(c, lab);
+  ProgressBar bar("down", !c.json);
+  auto session = make_session(c, lab, &bar);
   auto start = std::chrono::steady_clock::now();
   auto plan = session.down();
+  bar.clear();
   if (c.json) {
     std::cout << json{{"lab", lab.name}, {"ok", true}, {"actions", plan_json(plan)},
                       {"seconds", seconds_since(start)}}.dump(2)

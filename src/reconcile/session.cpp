@@ -83,6 +83,7 @@ Plan Session::up() {
   describe(p.record, file_, lab_, desired_, options_, before, !p.empty());
   if (p.empty()) {
     if (!before || !(*before == p.record)) save_record(p.record);
+    say_daemon_logs();
     return p;
   }
   // Record the union of old and new first: if this process dies mid-way, the next up or
@@ -101,7 +102,7 @@ Plan Session::up() {
   save_record(during);
   try {
     auto system = with_fault_hook(make_real_system(desired_, *backends_));
-    apply_plan(desired_, p, *system, {.verb = "up", .progress = options_.progress});
+    apply_plan(desired_, p, *system, {.verb = "up", .progress = options_.progress, .steps = options_.steps});
   } catch (...) {
     if (before) {
       save_record(*before);
@@ -113,7 +114,20 @@ Plan Session::up() {
     throw;
   }
   save_record(p.record);
+  say_daemon_logs();
   return p;
+}
+
+void Session::say_daemon_logs() {
+  if (!options_.progress) return;
+  std::set<std::string> used;
+  for (const auto& b : desired_.bridges) used.insert(b.backend);
+  for (const auto& name : used) {
+    auto logs = backends_->get(name).daemon_logs();
+    std::string files;
+    for (const auto& l : logs) files += (files.empty() ? "" : ", ") + l;
+    if (!files.empty()) options_.progress(name + " daemons log to " + files);
+  }
 }
 
 Plan Session::down() {
@@ -134,7 +148,7 @@ Plan Session::down() {
   Observed observed = observe(none, record, *backends_);
   Plan p = plan_down(lab_.name, observed, desired_.backends);
   auto system = with_fault_hook(make_real_system(none, *backends_));
-  apply_plan(none, p, *system, {.verb = "down", .progress = options_.progress});
+  apply_plan(none, p, *system, {.verb = "down", .progress = options_.progress, .steps = options_.steps});
   if (record)  // placeholders of namespaces a killed run never finished
     for (const auto& n : record->namespaces) netns::remove_stale(n);
   remove_record(lab_.name);

@@ -63,6 +63,12 @@ void OvsBridgeBackend::release(bool labs_remain) {
   if (!labs_remain && ovs::embedded_running()) ovs::stop_embedded();
 }
 
+std::vector<std::string> OvsBridgeBackend::daemon_logs() {
+  if (!ovs::embedded_running() || ovs::resolve_endpoint(context_.ovsdb, /*start=*/false) != ovs::embedded_endpoint())
+    return {};
+  return {std::string(ovs::kEmbeddedDir) + "/ovsdb-server.log", std::string(ovs::kEmbeddedDir) + "/ovs-vswitchd.log"};
+}
+
 ovsdb::Client& OvsBridgeBackend::client() {
   if (!client_) {
     std::string target = ovs::resolve_endpoint(context_.ovsdb);

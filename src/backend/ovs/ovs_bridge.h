@@ -37,6 +37,7 @@ class OvsBridgeBackend final : public BridgeBackend {
   std::vector<Warning> diagnose() override { return {}; }
   HostNeeds host_needs() override;
   void release(bool labs_remain) override;
+  std::vector<std::string> daemon_logs() override;
 
  private:
   ovsdb::Client& client();  // connects (or starts the embedded OVS) on first use
