@@ -53,5 +53,6 @@ Verb add_graph(CLI::App& app, Common& c);
 Verb add_exec(CLI::App& app, Common& c);
 Verb add_schema(CLI::App& app, Common& c);
 Verb add_ls(CLI::App& app, Common& c);
+Verb add_version(CLI::App& app, Common& c);
 
 }  // namespace nswire::cli

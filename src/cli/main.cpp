@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
                              add_status(app, c),   add_test(app, c), add_graph(app, c), add_exec(app, c)};
   verbs.push_back(add_ls(app, c));
   verbs.push_back(add_schema(app, c));
+  verbs.push_back(add_version(app, c));
   CLI11_PARSE(app, argc, argv);
   try {
     for (const auto& v : verbs)
