@@ -54,5 +54,6 @@ Verb add_exec(CLI::App& app, Common& c);
 Verb add_schema(CLI::App& app, Common& c);
 Verb add_ls(CLI::App& app, Common& c);
 Verb add_version(CLI::App& app, Common& c);
+Verb add_completion(CLI::App& app, Common& c);
 
 }  // namespace nswire::cli

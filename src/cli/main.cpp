@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   verbs.push_back(add_ls(app, c));
   verbs.push_back(add_schema(app, c));
   verbs.push_back(add_version(app, c));
+  verbs.push_back(add_completion(app, c));
   CLI11_PARSE(app, argc, argv);
   try {
     for (const auto& v : verbs)
