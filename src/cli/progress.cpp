@@ -6,14 +6,19 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 namespace nswire::cli {
 namespace {
 
 constexpr auto kRedrawEvery = std::chrono::milliseconds(50);
-// A run that is over sooner shows no bar at all (no flicker on small labs).
-constexpr auto kShowAfter = std::chrono::milliseconds(300);
+// A run that is over sooner shows no bar at all (no flicker on small labs);
+// $NSWIRE_PROGRESS_AFTER_MS sets another delay (tests use 0).
+std::chrono::milliseconds show_after() {
+  const char* env = std::getenv("NSWIRE_PROGRESS_AFTER_MS");
+  return std::chrono::milliseconds(env && *env ? std::atol(env) : 300);
+}
 
 size_t terminal_columns() {
   winsize w{};
@@ -24,7 +29,7 @@ size_t terminal_columns() {
 }  // namespace
 
 ProgressBar::ProgressBar(std::string verb, bool enabled)
-    : verb_(std::move(verb)), enabled_(enabled && isatty(STDOUT_FILENO)) {}
+    : verb_(std::move(verb)), enabled_(enabled && isatty(STDOUT_FILENO)), show_after_(show_after()) {}
 
 ProgressBar::~ProgressBar() { clear(); }
 
@@ -50,7 +55,7 @@ std::string ProgressBar::render(const std::string& verb, const reconcile::Progre
 
 void ProgressBar::draw(bool force) {
   auto now = std::chrono::steady_clock::now();
-  if (now - start_ < kShowAfter) return;
+  if (now - start_ < show_after_) return;
   if (!force && now - drawn_ < kRedrawEvery) return;
   drawn_ = now;
   double secs = std::chrono::duration<double>(now - start_).count();

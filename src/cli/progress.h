@@ -22,7 +22,7 @@ class ProgressBar {
 
   bool enabled() const { return enabled_; }
   // A step of the run: redraws the bar (at most every 50 ms, but always for a new phase or its
-  // end; not at all in the run's first 300 ms).
+  // end; not at all in the run's first 300 ms, or $NSWIRE_PROGRESS_AFTER_MS).
   void step(const reconcile::ProgressStep& s);
   // A line for people on stderr (-v), written above the bar.
   void line(const std::string& text);
@@ -40,6 +40,7 @@ class ProgressBar {
   bool enabled_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point drawn_{};
+  std::chrono::milliseconds show_after_;
   reconcile::ProgressStep last_{};
   bool shown_ = false;
   std::mutex lock_;
