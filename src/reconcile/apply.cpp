@@ -119,10 +119,12 @@ class Applier {
     for (const auto& [name, changes] : plan_.bridges) {
       say("bridges on " + name + ": " + std::to_string(changes.ensure_bridges.size()));
       system_.apply(name, changes);
-      backend::Changes inverse;  // the bridges this plan made on this backend
+      backend::Changes inverse;  // the bridges and tunnels this plan made on this backend
       for (const auto& a : plan_.actions)
-        if (a.kind == Action::Kind::bridge && a.op == Action::Op::create && a.ref.backend == name)
-          inverse.remove_bridges.push_back(a.ref.name);
+        if (a.op == Action::Op::create && a.ref.backend == name) {
+          if (a.kind == Action::Kind::bridge) inverse.remove_bridges.push_back(a.ref.name);
+          if (a.kind == Action::Kind::tunnel) inverse.remove_tunnels.push_back(a.ref.name);
+        }
       if (!inverse.empty()) undo([this, name, inverse] { system_.apply(name, inverse); });
     }
   }

@@ -27,6 +27,7 @@ const char* to_string(Action::Kind kind) {
     case Action::Kind::route: return "route";
     case Action::Kind::sysctl: return "sysctl";
     case Action::Kind::dns: return "dns";
+    case Action::Kind::tunnel: return "tunnel";
   }
   return "?";
 }
@@ -53,6 +54,7 @@ Plan Planner::up() {
   check_foreign();
   plan_removals();
   plan_bridges();
+  plan_tunnels();
   plan_namespaces();
   plan_veths();
   plan_ports();

@@ -36,6 +36,7 @@ class Planner {
   void plan_backend_removals();
   // plan_objects.cpp
   void plan_bridges();
+  void plan_tunnels();
   void plan_namespaces();
   void plan_veths();
   void plan_ports();

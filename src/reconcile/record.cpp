@@ -40,6 +40,7 @@ std::optional<StateRecord> load_record(const std::string& lab) {
     r.attached = j.value("attached", std::map<std::string, std::string>{});
     r.bridges = j.value("bridges", std::map<std::string, std::string>{});
     r.backends = j.value("backends", std::vector<std::string>{});
+    r.host = j.value("host", "");
     return r;
   } catch (const std::exception& e) {
     throw Error("state record " + path_of(lab, ".json") + " is unreadable: " + e.what() +
@@ -51,6 +52,7 @@ void save_record(const StateRecord& r) {
   ensure_dir();
   nlohmann::json j{{"lab", r.lab},           {"file", r.file},         {"namespaces", r.namespaces},
                    {"attached", r.attached}, {"bridges", r.bridges}, {"backends", r.backends}};
+  if (!r.host.empty()) j["host"] = r.host;  // a lab across hosts: which one this machine is
   std::string path = path_of(r.lab, ".json"), tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::trunc);

@@ -28,6 +28,7 @@ struct StateRecord {
   std::map<std::string, std::string> attached;   // node -> namespace path (never deleted)
   std::map<std::string, std::string> bridges;    // name -> backend
   std::vector<std::string> backends;             // backends the lab has used
+  std::string host;                              // a lab across hosts: the host this machine was up as
   bool operator==(const StateRecord&) const = default;
 };
 
