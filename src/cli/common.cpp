@@ -16,13 +16,14 @@ void add_common(CLI::App* cmd, Common& c, bool with_file) {
   cmd->add_option("--backend", c.backend, "override the file's default bridge backend")
       ->check(CLI::IsMember(backend::backend_names()));
   cmd->add_option("--ovsdb", c.ovsdb, "OVSDB server: unix:PATH or tcp:HOST:PORT");
+  cmd->add_option("--host", c.host, "a lab across hosts: which of its hosts this machine is (default: by address)");
   cmd->add_flag("--json", c.json, "machine-readable output on stdout");
   cmd->add_flag("-v,--verbose", c.verbose, "show progress");
   cmd->add_flag("--no-wait", c.no_wait, "fail at once when another run holds the lab's lock");
 }
 
 std::optional<model::Lab> load(const Common& c, bool print_warnings) {
-  auto checked = model::check_file(c.file, backend::catalog());
+  auto checked = model::check_file(c.file, backend::catalog(), {.path_exists = {}, .host = c.host});
   if (!c.json || checked.ok())
     for (const auto& d : checked.diagnostics)
       if (d.severity == model::Severity::error || print_warnings) std::cerr << d.to_string() << "\n";
@@ -38,6 +39,7 @@ reconcile::Session make_session(const Common& c, model::Lab lab) {
   reconcile::SessionOptions o;
   if (!c.backend.empty()) o.backend = c.backend;
   if (!c.ovsdb.empty()) o.ovsdb = c.ovsdb;
+  if (!c.host.empty()) o.host = c.host;
   o.wait_for_lock = !c.no_wait;
   bool tty = isatty(STDERR_FILENO);
   if (c.verbose || tty) o.progress = [](const std::string& s) { std::cerr << "  " << s << "\n"; };

@@ -20,6 +20,7 @@ struct Common {
   std::string file;
   std::string backend;
   std::string ovsdb;
+  std::string host;  // --host: which of a lab's hosts this machine is
   bool json = false;
   bool verbose = false;
   bool no_wait = false;
@@ -31,7 +32,7 @@ struct Verb {
   std::function<int()> run;
 };
 
-// FILE (when `with_file`), --backend, --ovsdb, --json, -v, --no-wait.
+// FILE (when `with_file`), --backend, --ovsdb, --host, --json, -v, --no-wait.
 void add_common(CLI::App* cmd, Common& c, bool with_file = true);
 // Parse + validate; prints diagnostics; nullopt when the file is invalid.
 std::optional<model::Lab> load(const Common& c, bool print_warnings = true);
