@@ -164,10 +164,26 @@ class Planner {
     plan_.ops.push_back(op::wait(table, {where_eq("name", Datum::string(name))}, {"name"}, "==", {}, 0));
   }
 
-  // Fails the transaction if a row we change was deleted (or renamed) meanwhile.
-  void require(const std::string& table, const Uuid& uuid, const std::string& name) {
+  // Fails the transaction if a row we change was deleted (or renamed) meanwhile, or if a column
+  // we change from what we read (`seen`: its ports set, a map we replace) was changed by another
+  // writer: their change is not lost, ours is planned again.
+  void require(const std::string& table, const Uuid& uuid, const std::string& name, Row seen = {}) {
     if (!required_.insert(uuid).second) return;
-    plan_.ops.push_back(op::wait(table, {where_uuid(uuid)}, {"name"}, "==", {Row{{"name", Datum::string(name)}}}, 0));
+    seen["name"] = Datum::string(name);
+    std::vector<std::string> columns;
+    for (const auto& [column, value] : seen) columns.push_back(column);
+    plan_.ops.push_back(op::wait(table, {where_uuid(uuid)}, columns, "==", {seen}, 0));
+  }
+
+  Datum port_set(const std::vector<SwitchPort>& ports) const {
+    Datum::Set set;
+    for (const auto& p : ports) set.emplace_back(cur_.switch_port_uuid.at(p.name));
+    return Datum::set(set);
+  }
+  Datum port_set(const std::vector<RouterPort>& ports) const {
+    Datum::Set set;
+    for (const auto& p : ports) set.emplace_back(cur_.router_port_uuid.at(p.name));
+    return Datum::set(set);
   }
 
   NamedUuid insert_switch_port(const SwitchPort& p) {
@@ -250,7 +266,11 @@ class Planner {
     if (!drop.empty()) mutations.push_back({"ports", "delete", Datum::set(drop)});
     if (!add.empty()) mutations.push_back({"ports", "insert", Datum::set(add)});
     if (row.empty() && mutations.empty()) return;
-    require("Logical_Switch", uuid, have.name);
+    Row seen;
+    if (!mutations.empty()) seen["ports"] = port_set(have.ports);
+    if (row.count("other_config")) seen["other_config"] = Datum::string_map(have.other_config);
+    if (row.count("external_ids")) seen["external_ids"] = Datum::string_map(have.external_ids);
+    require("Logical_Switch", uuid, have.name, seen);
     if (!row.empty()) {
       plan_.ops.push_back(op::update("Logical_Switch", {where_uuid(uuid)}, row));
       plan_.changes.push_back("update logical switch " + want.name + " (" + join(what) + ")");
@@ -303,7 +323,10 @@ class Planner {
     if (!drop.empty()) mutations.push_back({"ports", "delete", Datum::set(drop)});
     if (!add.empty()) mutations.push_back({"ports", "insert", Datum::set(add)});
     if (row.empty() && mutations.empty()) return;
-    require("Logical_Router", uuid, have.name);
+    Row seen;
+    if (!mutations.empty()) seen["ports"] = port_set(have.ports);
+    if (row.count("external_ids")) seen["external_ids"] = Datum::string_map(have.external_ids);
+    require("Logical_Router", uuid, have.name, seen);
     if (!row.empty()) {
       plan_.ops.push_back(op::update("Logical_Router", {where_uuid(uuid)}, row));
       plan_.changes.push_back("update logical router " + want.name + " (external_ids)");

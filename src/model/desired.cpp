@@ -92,7 +92,10 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends, const std::str
   for (const auto& b : lab.bridges) {
     const std::string& backend = effective_backend(lab, b);
     backend_of[b.name] = backend;
-    if (!placement.on(b.name, here)) continue;
+    if (!placement.on(b.name, here)) {
+      d.elsewhere.push_back(b.name);
+      continue;
+    }
     const auto& traits = d.traits(backend);
     auto span = span_of(lab, placement, b, traits);
     DesiredBridge db{b.name, backend, b.stp, to_mtu(b.mtu)};

@@ -120,7 +120,11 @@ void Planner::plan_backend_removals() {
     for (const auto& b : bridges) {
       bool bridge_wanted = std::any_of(d_.bridges.begin(), d_.bridges.end(),
                                        [&](const auto& x) { return x.name == b.name && x.backend == backend; });
-      if (b.owner == d_.lab && !bridge_wanted) {
+      // A bridge one engine holds for every host (an OVN logical switch) that the lab still has
+      // on other hosts is theirs to keep: only this host's ports on it go.
+      bool others = how.span == backend::Span::engine &&
+                    std::find(d_.elsewhere.begin(), d_.elsewhere.end(), b.name) != d_.elsewhere.end();
+      if (b.owner == d_.lab && !bridge_wanted && !others) {
         plan_.removals[backend].remove_bridges.push_back(b.name);
         add(Op::remove, Kind::bridge, {.name = b.name, .backend = backend}, b.name + " (" + backend + ")",
             "no longer in the lab on this backend");

@@ -104,6 +104,10 @@ struct Desired {
   backend::Catalog backends;                            // every registered backend and its traits
   std::map<std::string, BackendSettings> settings;      // the lab's settings, by backend
   std::vector<DesiredBridge> bridges;
+  // A lab across hosts: its bridges that are on other hosts only. Where a backend's own engine
+  // spans hosts (one shared object for every host, as an OVN logical switch), this host leaves
+  // them to those hosts instead of removing them as no longer wanted.
+  std::vector<std::string> elsewhere;
   std::vector<DesiredVeth> veths;
   std::vector<DesiredPatch> patches;
   std::vector<DesiredTunnel> tunnels;

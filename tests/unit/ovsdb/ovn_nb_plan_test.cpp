@@ -142,6 +142,9 @@ TEST(OvnNbPlan, PortsComeAndGoThroughTheSwitchPortsSet) {
   Plan p = plan(s, want);
   EXPECT_EQ(kinds(p), (std::vector<std::string>{"insert Logical_Switch_Port", "wait Logical_Switch", "mutate Logical_Switch",
                                                 "delete Logical_Switch_Port", "mutate NB_Global", "select NB_Global"}));
+  // Another writer's change to the ports set fails this transaction instead of being lost.
+  EXPECT_EQ(p.ops[1].json["columns"], (nlohmann::json{"name", "ports"}));
+  EXPECT_EQ(p.ops[1].json["rows"][0]["ports"][1].size(), 3u);
   const auto& mutations = p.ops[2].json["mutations"];
   ASSERT_EQ(mutations.size(), 2u);
   EXPECT_EQ(mutations[0][1], "delete");
