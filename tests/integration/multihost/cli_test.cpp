@@ -78,7 +78,9 @@ std::string inventory(const SimHost& h) {
   for (const auto& n : h.ip_json("", {"netns", "list"})) s += "netns " + n["name"].get<std::string>() + "\n";
   for (const auto& l : h.ip_json("", {"link", "show"})) s += "link " + l["ifname"].get<std::string>() + "\n";
   s += "ovs " + h.check({"ovs-vsctl", "list-br"});
-  s += "ports " + h.check({"sh", "-c", "for b in $(ovs-vsctl list-br); do ovs-vsctl list-ports $b; done"});
+  // ovn-controller's own tunnel ports (external_ids:ovn-chassis-id) follow the other chassis' ports.
+  s += "ports " + h.check({"sh", "-c", "ovs-vsctl --format=csv --no-headings --columns=name,external_ids list Port | "
+                                       "grep -v ovn-chassis-id | sort"});
   s += "records " + h.check({"sh", "-c", "ls /run/nswire/labs 2>/dev/null || true"});
   return s;
 }
