@@ -15,18 +15,20 @@ void add_common(CLI::App* cmd, Common& c, bool with_file) {
   cmd->add_option("--backend", c.backend, "override the file's default bridge backend")
       ->check(CLI::IsMember(backend::backend_names()));
   cmd->add_option("--ovsdb", c.ovsdb, "OVSDB server: unix:PATH or tcp:HOST:PORT");
+  cmd->add_option("--host", c.host, "a lab across hosts: which of its hosts this machine is (default: by address)");
   cmd->add_flag("--json", c.json, "machine-readable output on stdout");
   cmd->add_flag("-v,--verbose", c.verbose, "show progress");
   cmd->add_flag("--no-wait", c.no_wait, "fail at once when another run holds the lab's lock");
 }
 
 model::Checked check(const Common& c) {
-  auto checked = model::check_file(c.file, backend::catalog());
+  model::ValidateOptions options{.path_exists = {}, .host = c.host};
+  auto checked = model::check_file(c.file, backend::catalog(), options);
   if (c.backend.empty() || !checked.ok()) return checked;
   // --backend serves the lab's bridges that name none: validated as they will be served, so what
   // that backend cannot do (by its traits) is refused here too.
   checked.lab.backend = c.backend;
-  checked.diagnostics = model::validate(checked.lab, backend::catalog());
+  checked.diagnostics = model::validate(checked.lab, backend::catalog(), options);
   return checked;
 }
 
@@ -47,6 +49,7 @@ reconcile::Session make_session(const Common& c, model::Lab lab, ProgressBar* ba
   reconcile::SessionOptions o;
   if (!c.backend.empty()) o.backend = c.backend;
   if (!c.ovsdb.empty()) o.ovsdb = c.ovsdb;
+  if (!c.host.empty()) o.host = c.host;
   o.wait_for_lock = !c.no_wait;
   if (bar && bar->enabled()) {
     o.steps = [bar](const reconcile::ProgressStep& s) { bar->step(s); };

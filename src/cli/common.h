@@ -21,6 +21,7 @@ struct Common {
   std::string file;
   std::string backend;
   std::string ovsdb;
+  std::string host;  // --host: which of a lab's hosts this machine is
   bool json = false;
   bool verbose = false;
   bool no_wait = false;
@@ -32,7 +33,7 @@ struct Verb {
   std::function<int()> run;
 };
 
-// FILE (when `with_file`), --backend, --ovsdb, --json, -v, --no-wait.
+// FILE (when `with_file`), --backend, --ovsdb, --host, --json, -v, --no-wait.
 void add_common(CLI::App* cmd, Common& c, bool with_file = true);
 class ProgressBar;
 

@@ -18,6 +18,9 @@ struct ValidateOptions {
   // Whether a path exists (stat). Used for `attach` (a path, or /proc/PID/ns/net); tests
   // pass a fake. Empty: the real stat().
   std::function<bool(const std::string& path)> path_exists;
+  // A lab across hosts: the host whose attach targets are checked (they are that machine's
+  // paths); "" checks none there. A lab without `hosts:` has all of its checked.
+  std::string host;
 };
 
 // `backends` is the registry's catalog: what each backend can do decides what a lab may ask of it.
