@@ -91,8 +91,19 @@ Interface Parser::parse_interface(const std::string& node_ctx, const std::string
     error(loc(v), join(ctx, std::string("must be a map with at least \"bridge\", not ") + kind_name(v)));
     return i;
   }
-  entries(v, ctx, {"bridge", "addresses", "mtu", "vlan", "mac"},
-          [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
+  bool netem = false, rate = false;
+  entries(v, ctx, {"bridge", "addresses", "mtu", "vlan", "mac", "netem", "rate"},
+          [&](const std::string& k, const YAML::Node& kn, const YAML::Node& x) {
+            if (k == "netem" || k == "rate") {
+              (k == "netem" ? netem : rate) = true;
+              if (netem && rate) {
+                error(loc(kn), join(ctx, "\"rate\" and \"netem\" both given: write the rate inside netem (netem: { rate: ... })"));
+                i.impairment.reset();
+                return;
+              }
+              i.impairment = k == "netem" ? parse_impairment(x, ctx, true) : parse_rate_only(x, ctx);
+              return;
+            }
             if (k == "bridge") {
               if (auto s = scalar(x, ctx, k)) i.bridge = *s;
             } else if (k == "addresses") {
