@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "nswire/error.h"
+#include "nswire/netlink/tc.h"
 #include "nswire/reconcile/system.h"
 
 namespace nswire::reconcile::fake {
@@ -30,6 +31,7 @@ struct SystemState {
   std::map<std::string, std::string> sysctls;         // "node|key" -> value
   std::set<std::string> resolv_confs;                 // nodes
   std::map<std::string, std::set<std::string>> bridges;  // "backend:bridge" -> its ports
+  std::map<std::string, netlink::RootQdisc> qdiscs;     // "node|ifname" -> a root set on it (absent: the default)
   bool operator==(const SystemState&) const = default;
 };
 
@@ -63,6 +65,8 @@ class FakeSystem : public System {
     }
     erase_prefix(state.addresses, node + "|");
     erase_prefix(state.routes, node + "|");
+    for (auto it = state.qdiscs.begin(); it != state.qdiscs.end();)
+      it = it->first.rfind(node + "|", 0) == 0 || !state.peer.count(it->first) ? state.qdiscs.erase(it) : std::next(it);
     for (auto it = state.sysctls.begin(); it != state.sysctls.end();)
       it = it->first.rfind(node + "|", 0) == 0 ? state.sysctls.erase(it) : std::next(it);
   }
@@ -203,8 +207,23 @@ class FakeSystem : public System {
     } else if (e.what == "delete link") {
       auto it = state.peer.find(key(node, e.object));
       if (it == state.peer.end()) return {ENODEV, ""};
+      state.qdiscs.erase(it->first);  // a link's qdiscs go with it
+      state.qdiscs.erase(it->second);
       state.peer.erase(it->second);
       state.peer.erase(it);
+    } else if (e.what.rfind("set root qdisc", 0) == 0) {
+      // Read back the way a dump reports it (the request and the dump share their layout).
+      auto q = netlink::parse_root_qdisc(reinterpret_cast<const nlmsghdr*>(batch.buffer().data() + e.offset));
+      if (!state.peer.count(key(node, e.object))) return {ENODEV, ""};
+      if (!q) return {EINVAL, "not a root qdisc"};
+      q->ifindex = 0;
+      state.qdiscs[key(node, e.object)] = *q;
+    } else if (e.what == "delete root qdisc of") {
+      const auto* t = reinterpret_cast<const tcmsg*>(batch.buffer().data() + e.offset + NLMSG_HDRLEN);
+      auto it = state.qdiscs.find(key(node, e.object));
+      if (it == state.qdiscs.end()) return {ENOENT, "Cannot delete qdisc with handle of zero."};
+      if (t->tcm_handle && t->tcm_handle != it->second.handle) return {EINVAL, "Invalid handle."};
+      state.qdiscs.erase(it);
     } else if (e.what == "add address") {
       if (!state.addresses.insert(key(node, e.object)).second) return {EEXIST, ""};
     } else if (e.what == "delete address") {
