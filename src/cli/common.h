@@ -47,5 +47,6 @@ Verb add_status(CLI::App& app, Common& c);
 Verb add_test(CLI::App& app, Common& c);
 Verb add_graph(CLI::App& app, Common& c);
 Verb add_exec(CLI::App& app, Common& c);
+Verb add_link(CLI::App& app, Common& c);
 
 }  // namespace nswire::cli

@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   Common c;
   std::vector<Verb> verbs = {add_validate(app, c), add_plan(app, c), add_up(app, c),   add_down(app, c),
-                             add_status(app, c),   add_test(app, c), add_graph(app, c), add_exec(app, c)};
+                             add_status(app, c),   add_test(app, c), add_graph(app, c), add_exec(app, c),
+                             add_link(app, c)};
   CLI11_PARSE(app, argc, argv);
   try {
     for (const auto& v : verbs)

@@ -6,6 +6,7 @@
 
 #include "nswire/backend/registry.h"
 #include "nswire/model/validate.h"
+#include "nswire/reconcile/overrides.h"
 #include "output.h"
 
 namespace nswire::cli {
@@ -101,6 +102,7 @@ int cmd_status(const Common& c) {
                       {"in_sync", plan.empty()},
                       {"objects", status_json(status.objects)},
                       {"drift", plan_json(plan)},
+                      {"overrides", overrides_json(status.overrides)},
                       {"warnings", w}}
                      .dump(2)
               << "\n";
@@ -110,6 +112,9 @@ int cmd_status(const Common& c) {
                 d.bridges.size(), d.namespaces.size() - 1, d.veths.size(), d.patches.size());
     // Small labs show every object; big ones the drifting ones and a count (-v: all).
     std::cout << format_status(status.objects, c.verbose || status.objects.size() <= 30);
+    for (const auto& o : status.overrides)
+      std::cout << "note: override in force (intended, not drift): " << reconcile::describe(o)
+                << " (`nswire link FILE " << o.link << " reset` or `nswire up` restores the file)\n";
     if (plan.empty()) {
       std::cout << "in sync\n";
     } else {

@@ -108,11 +108,15 @@ probe::Outcome TestRunner::fault(const ConnectivityTest& step, const std::string
     m.observed = std::string(to_string(step.fault)) + " (" + std::to_string(plan.actions.size()) + " change(s) in " +
                  seconds_text(std::chrono::steady_clock::now() - start) + ")";
     m.passed = true;
+    for (const auto& a : plan.actions)
+      o.result.detail += (o.result.detail.empty() ? "" : "; ") + std::string(to_string(a.op)) + " " + to_string(a.kind) +
+                         " " + a.object + (a.detail.empty() ? "" : " (" + a.detail + ")");
+    if (plan.actions.empty()) o.result.detail = "already so";
   } catch (const std::exception& e) {
     m.observed = "failed";
     m.violations.push_back(e.what());
+    o.result.detail = e.what();
   }
-  o.result.detail = m.passed ? m.observed : m.violations.front();
   o.result.elapsed = duration_cast<microseconds>(std::chrono::steady_clock::now() - start);
   o.measurement = std::move(m);
   return o;
