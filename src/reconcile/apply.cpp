@@ -219,9 +219,10 @@ class Applier {
     };
     std::thread porter;
     if (!plan_.ports.empty()) {
-      if (options_.overlap_ports) porter = std::thread(attach);
+      if (options_.overlap_ports && !plan_.ports_first) porter = std::thread(attach);
       else attach();
     }
+    if (port_failure && plan_.ports_first) std::rethrow_exception(port_failure);
     std::exception_ptr configure_failure;
     try {
       configure();

@@ -113,6 +113,7 @@ PortJudgement Judge::port(const VethEnd& e) const {
   if (!j.at) return j;
   j.right_place = j.at->bridge == e.bridge && j.at->backend == backend_of(e.bridge);
   j.vlan_ok = j.at->port->vlan.value_or(0) == e.vlan.value_or(0);
+  j.qdisc_ok = e.impairment.empty() || j.at->port->keeps_qdisc;
   j.error = !j.at->port->error.empty();
   return j;
 }

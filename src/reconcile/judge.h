@@ -52,9 +52,10 @@ struct PortJudgement {
   const PortLocation* at = nullptr;  // where it is plugged in now; nullptr: on no bridge
   bool right_place = false;          // on the wanted bridge of the wanted backend
   bool vlan_ok = false;
+  bool qdisc_ok = false;             // an impaired device's switch leaves its qdisc alone (or none is impaired)
   bool error = false;                // the switch reports an error on it (OVS Interface error)
   bool device = false;               // its host device exists
-  bool as_wanted() const { return at && right_place && vlan_ok && !error && device; }
+  bool as_wanted() const { return at && right_place && vlan_ok && qdisc_ok && !error && device; }
 };
 
 class Judge {

@@ -77,6 +77,7 @@ Plan Planner::link(const DesiredVeth& v) {
   plan_.record.lab = d_.lab;
   if (obs_.record) plan_.record = *obs_.record;
   focus_ = {{v.a.ns, v.a.ifname}, {v.b.ns, v.b.ifname}};
+  plan_ports();
   plan_configuration();
   return std::move(plan_);
 }

@@ -43,13 +43,17 @@ void Planner::plan_veths() {
 void Planner::plan_ports() {
   for (const auto& v : d_.veths)
     for (const auto* e : {&v.a, &v.b}) {
-      if (e->bridge.empty()) continue;
+      if (e->bridge.empty() || !focused(e->ns, e->ifname)) continue;
       const std::string& backend = judge_.backend_of(e->bridge);
       auto j = judge_.port(*e);
       bool fresh = created_.count({e->ns, e->ifname}) > 0;
-      if (!fresh && j.at && j.right_place && j.vlan_ok && !reattached_.count(e->ifname)) continue;
-      plan_.ports[backend].attach_ports.push_back({e->bridge, e->ifname, e->vlan});
+      if (!fresh && j.at && j.right_place && j.vlan_ok && j.qdisc_ok && !reattached_.count(e->ifname)) continue;
+      bool keep_qdisc = !e->impairment.empty();
+      plan_.ports[backend].attach_ports.push_back({e->bridge, e->ifname, e->vlan, keep_qdisc});
+      // The switch must have let go of the device's qdisc before nswire sets it (plan.h).
+      if (!fresh && j.at && j.right_place && !j.qdisc_ok) plan_.ports_first = true;
       std::string detail = e->vlan ? "access VLAN " + std::to_string(*e->vlan) : std::string();
+      if (!fresh && j.at && !j.qdisc_ok) detail += (detail.empty() ? "" : ", ") + std::string("leave its qdisc to nswire");
       bool moved = !fresh && j.at && !j.right_place;
       add(fresh || !j.at ? Op::create : Op::modify, Kind::port, {.name = e->ifname, .backend = backend},
           e->bridge + ":" + e->ifname,

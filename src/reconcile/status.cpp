@@ -97,6 +97,7 @@ class Viewer {
     std::string live = j.at->bridge + " (" + j.at->backend + ")" +
                        (j.at->port->vlan ? ", VLAN " + std::to_string(*j.at->port->vlan) : "");
     if (j.error) live += ", error: " + j.at->port->error;
+    if (!j.qdisc_ok) live += ", the switch manages its qdisc";
     if (!j.device) live += ", device missing";  // OVS keeps a port's row when its device is deleted behind its back
     row("port", e.ifname, wanted, live, j.as_wanted());
   }

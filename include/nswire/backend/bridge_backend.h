@@ -34,6 +34,9 @@ struct PortSpec {
   std::string bridge;
   std::string name;
   std::optional<uint16_t> vlan;  // access VLAN
+  // nswire sets the root qdisc of this port's device (an impairment): the switch must leave it
+  // alone (Open vSwitch replaces the root qdisc of every port it manages QoS on).
+  bool keep_qdisc = false;
   bool operator==(const PortSpec&) const = default;
 };
 
@@ -55,6 +58,7 @@ struct ObservedPort {
   std::string owner;        // lab name from the mark; empty = foreign (not nswire's)
   std::string patch_peer;   // non-empty for a native patch port
   std::string error;        // the switch's own complaint about it (OVS Interface error)
+  bool keeps_qdisc = false; // the switch leaves the device's root qdisc alone (Linux: always)
   bool operator==(const ObservedPort&) const = default;
 };
 

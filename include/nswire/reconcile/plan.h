@@ -98,6 +98,9 @@ struct Plan {
   std::vector<std::string> create_namespaces;         // phase 5
   std::vector<DesiredVeth> create_veths;              // phase 6
   std::map<std::string, backend::Changes> ports;      // phase 7
+  // Phase 7 before phase 8, not beside it: a port's switch is told to leave the device's qdisc
+  // alone (PortSpec::keep_qdisc) before nswire sets it.
+  bool ports_first = false;
   std::vector<NamespaceChanges> configure;            // phase 8
   StateRecord record;                                 // the record once the plan is applied
   bool empty() const { return actions.empty(); }

@@ -13,6 +13,9 @@ namespace nswire::backend {
 namespace vs = ovsdb::vswitch;
 namespace {
 
+// The QoS type under which ovs-vswitchd leaves a port's qdisc to others (lib/netdev-linux.c).
+constexpr const char* kNoopQos = "linux-noop";
+
 std::string owner_of(const vs::StringMap& ids) {
   auto it = ids.find(ovs::kMarkKey);
   return it == ids.end() ? std::string() : it->second;
@@ -87,6 +90,7 @@ std::vector<ObservedBridge> OvsBridgeBackend::observe() {
       if (p.name == b.name) continue;  // the bridge's own internal port
       ObservedPort op{.name = p.name, .owner = owner_of(p.external_ids)};
       if (p.tag) op.vlan = static_cast<uint16_t>(*p.tag);
+      op.keeps_qdisc = p.qos && p.qos->type == kNoopQos;
       for (const auto& i : p.interfaces) {
         if (i.type == "patch") {
           auto peer = i.options.find("peer");
@@ -151,17 +155,22 @@ void OvsBridgeBackend::apply(const Changes& changes) {
     if (!state.bridge(b.name)) new_bridges.push_back(b.name);
     batch.add_bridge(vs::AddBridge(b.name, datapath, mark, /*may_exist=*/true, {.stp_enable = b.stp}));
   }
+  // A port whose device nswire impairs gets a QoS of type linux-noop: ovs-vswitchd then leaves
+  // its root qdisc alone (it replaces the root qdisc of every port it manages QoS on).
+  vs::PortSettings keep{.qos = vs::Qos{.type = kNoopQos, .external_ids = mark}};
   for (const auto& p : changes.attach_ports) {
     const auto* existing = state.port(p.name);
     const auto* on = state.bridge_of_port(p.name);
     if (existing && on && on->name != p.bridge) batch.del_port(vs::DelPort(p.name, {}, /*if_exists=*/true));
     if (existing && on && on->name == p.bridge) {
       std::optional<std::int64_t> want = p.vlan ? std::optional<std::int64_t>(*p.vlan) : std::nullopt;
-      if (existing->tag != want) batch.set_port(vs::SetPort(p.name, want, {}, {}, /*clear_tag=*/!want));
+      bool keeps = existing->qos && existing->qos->type == kNoopQos;
+      if (existing->tag != want || (p.keep_qdisc && !keeps))
+        batch.set_port(vs::SetPort(p.name, want, {}, {}, /*clear_tag=*/!want, p.keep_qdisc && !keeps ? keep : vs::PortSettings{}));
       continue;
     }
     std::optional<std::int64_t> tag = p.vlan ? std::optional<std::int64_t>(*p.vlan) : std::nullopt;
-    batch.add_port(vs::AddPort(p.bridge, p.name, "", {}, tag, mark, mark));
+    batch.add_port(vs::AddPort(p.bridge, p.name, "", {}, tag, mark, mark, false, p.keep_qdisc ? keep : vs::PortSettings{}));
   }
   for (const auto& p : changes.add_patches) batch.add_patch_pair(p.bridge_a, p.port_a, p.bridge_b, p.port_b, mark, true);
   for (const auto& p : changes.detach_ports) batch.del_port(vs::DelPort(p.name, {}, true));

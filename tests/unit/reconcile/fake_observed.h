@@ -122,7 +122,9 @@ inline Observed after_up(const Desired& d, Observed o = empty_system()) {
         std::optional<uint16_t> vlan = e.vlan;
         // The Linux backend reports VLAN 1 (the bridge default) as no access VLAN.
         if (d.traits(backend_of[e.bridge]).vlan1_is_untagged && vlan == 1) vlan.reset();
-        bridge(o, backend_of[e.bridge], e.bridge).ports.push_back({.name = e.ifname, .vlan = vlan, .owner = d.lab});
+        // A Linux bridge leaves every port's qdisc alone; OVS those nswire impairs (a linux-noop QoS).
+        bool keeps = backend_of[e.bridge] == "linux" || !e.impairment.empty();
+        bridge(o, backend_of[e.bridge], e.bridge).ports.push_back({.name = e.ifname, .vlan = vlan, .owner = d.lab, .keeps_qdisc = keeps});
       }
     }
     for (auto& l : o.namespaces[v.a.ns].links)

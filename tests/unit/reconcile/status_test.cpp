@@ -157,7 +157,7 @@ links:
 nodes:
   blue:
     interfaces:
-      eth0: { bridge: br0, addresses: [10.0.2.100/24], mtu: 1400, mac: '02:00:00:00:00:aa' }
+      eth0: { bridge: br0, addresses: [10.0.2.100/24], mtu: 1400, mac: '02:00:00:00:00:aa', rate: 30mbit }
       eth1: { bridge: lb, addresses: [10.0.3.100/24], rate: 20mbit }
     routes:
       - { to: default, via: 10.0.2.1 }
@@ -182,6 +182,9 @@ nodes:
     throw std::runtime_error("no port " + name);
   };
   std::string blue_eth0 = blue_host(d);
+  std::string red_host;
+  for (const auto& v : d.veths)
+    if (v.b.ns == "red") red_host = v.a.ifname;
   auto root = [&](Observed& o, const std::string& ns, const std::string& name) -> nswire::netlink::RootQdisc& {
     int index = link(o, ns, name).index;
     for (auto& q : o.namespaces[ns].qdiscs)
@@ -224,9 +227,10 @@ nodes:
        [&](Observed& o) {
          nswire::netlink::Impairment r;
          r.rate_bps = 8000000;
-         root(o, "blue", "eth0") = {.ifindex = root(o, "blue", "eth0").ifindex, .kind = "tbf", .handle = nswire::netlink::kTbfHandle,
-                                    .impairment = r};
+         auto& q = root(o, kHost, red_host);  // red's netem is what it sends only
+         q = {.ifindex = q.ifindex, .kind = "tbf", .handle = nswire::netlink::kTbfHandle, .impairment = r};
        }},
+      {"an OVS port whose qdisc the switch manages", [&](Observed& o) { port(o, blue_eth0).keeps_qdisc = false; }},
       {"netem with something nswire does not set",
        [&](Observed& o) { root(o, "red", "eth0").unlike_ours = "netem ecn set"; }},
   };
