@@ -39,6 +39,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::microseconds;
 
+constexpr auto kResend = std::chrono::milliseconds(200);
 constexpr std::size_t kCookieSize = 8;
 constexpr std::size_t kIcmpPayloadSize = 56;  // ping's default
 constexpr std::size_t kUdpPayloadSize = kCookieSize + 8;
@@ -235,10 +236,17 @@ class Engine {
     if (p.protocol == Protocol::icmp) icmp_[st.icmp]->outstanding[key] = {i, attempt};
     st.sent_at.push_back(now);
     st.answered.push_back(false);
-    const auto spacing = p.interval.count() > 0 ? Clock::duration(p.interval) : Clock::duration(p.timeout / p.count);
+    const bool paced = p.interval.count() > 0;
+    // A connectivity check resends an unanswered request every kResend within its deadline, so one
+    // packet lost while a path is being set up (the first of a flow on OVS's userspace datapath, an
+    // ARP still resolving) is not a failure; any answer still counts.
+    const auto spacing = paced ? Clock::duration(p.interval) : std::min<Clock::duration>(Clock::duration(p.timeout / p.count), kResend);
+    const std::size_t sends =
+        paced ? static_cast<std::size_t>(p.count)
+              : std::max<std::size_t>(static_cast<std::size_t>(p.count), static_cast<std::size_t>(p.timeout / spacing));
     // Paced: request n is due at start + n * interval, so a late wake-up does not stretch the run.
-    const auto due = p.interval.count() > 0 ? st.start + spacing * static_cast<int>(st.sent_at.size()) : now + spacing;
-    st.next_send = st.sent_at.size() < static_cast<std::size_t>(p.count) ? due : Clock::time_point::max();
+    const auto due = paced ? st.start + spacing * static_cast<int>(st.sent_at.size()) : now + spacing;
+    st.next_send = st.sent_at.size() < sends ? due : Clock::time_point::max();
   }
 
   void answer(std::size_t i, int attempt, Clock::time_point now) {

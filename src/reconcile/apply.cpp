@@ -43,6 +43,7 @@ class Applier {
       throw Error(options_.verb + " failed: " + failure + "; rolled back " + std::to_string(undone) + " change" +
                   (undone == 1 ? "" : "s") + (trouble.empty() ? "" : " (rollback trouble: " + trouble + ")"));
     }
+    wait_ready();
   }
 
  private:
@@ -116,16 +117,55 @@ class Applier {
     system_.execute(kHost, b, kGoneAlready);
   }
 
+  // A backend's change is journaled BEFORE it is applied: a switch may commit it and then report a
+  // failure (an OVS interface error once ovs-vswitchd tried), and what committed must be undone
+  // too. Every inverse is one a backend performs on what is already gone without complaint.
   void bridges() {
     for (const auto& [name, changes] : plan_.bridges) {
       say("bridges on " + name + ": " + std::to_string(changes.ensure_bridges.size()));
-      system_.apply(name, changes);
-      backend::Changes inverse;  // the bridges this plan made on this backend
+      backend::Changes inverse;  // the bridges this plan makes on this backend
       for (const auto& a : plan_.actions)
         if (a.kind == Action::Kind::bridge && a.op == Action::Op::create && a.ref.backend == name)
           inverse.remove_bridges.push_back(a.ref.name);
       if (!inverse.empty()) undo([this, name, inverse] { system_.apply(name, inverse); });
+      system_.apply(name, changes);
     }
+  }
+
+  // Ready when `up` returns: every veth this run made carries traffic (operstate UP: both ends up,
+  // which the kernel reports asynchronously) and every port it attached forwards (the backend
+  // knows: a Linux bridge port with STP listens and learns first). Bounded; what is still not
+  // ready is said, and `up` does not fail for it.
+  void wait_ready() {
+    if (plan_.create_veths.empty() && plan_.ports.empty()) return;
+    auto start = std::chrono::steady_clock::now();
+    std::map<std::string, std::set<std::string>> ends;  // namespace -> veth ends to see UP
+    for (const auto& v : plan_.create_veths) ends[v.a.ns].insert(v.a.ifname);
+    std::vector<std::string> waiting;
+    auto deadline = start + std::chrono::seconds(5);
+    for (auto& [node, names] : ends) {
+      for (;;) {
+        for (const auto& l : system_.links(node))
+          if (l.operstate == "UP") names.erase(l.name);
+        if (names.empty() || std::chrono::steady_clock::now() >= deadline) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      for (const auto& n : names) waiting.push_back(where(node, n) + ": no carrier");
+    }
+    for (const auto& [name, changes] : plan_.ports) {
+      std::vector<backend::PortRef> ports;
+      for (const auto& p : changes.attach_ports) ports.push_back({p.bridge, p.name});
+      auto still = system_.wait_ready(name, ports);
+      waiting.insert(waiting.end(), still.begin(), still.end());
+    }
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    if (waiting.empty()) {
+      say("ready: every new link carries traffic and every port forwards (" + std::to_string(ms) + " ms)");
+      return;
+    }
+    std::string list;
+    for (const auto& w : waiting) list += (list.empty() ? "" : ", ") + w;
+    say("not ready after " + std::to_string(ms) + " ms: " + list);
   }
 
   // Namespaces are made on two threads: the kernel sets one up (its sysctl tables, loopback,
@@ -143,6 +183,11 @@ class Applier {
         try {
           system_.create_namespace(wanted[i]);
           made[i] = 1;
+          // The lab's own namespace: IPv6 usable at once, no duplicate address detection on the
+          // interfaces about to appear in it (their link-local addresses would be tentative for a
+          // second or more, and routes through a neighbour's link-local address with them).
+          for (const char* key : {"net.ipv6.conf.all.accept_dad", "net.ipv6.conf.default.accept_dad"})
+            system_.write_sysctl(wanted[i], key, "0");
         } catch (...) {
           std::lock_guard<std::mutex> hold(failure_lock);
           if (!failure) failure = std::current_exception();
@@ -203,8 +248,7 @@ class Applier {
     auto attach = [&] {
       try {
         for (const auto& [name, changes] : plan_.ports) {
-          system_.apply(name, changes);
-          backend::Changes inverse;
+          backend::Changes inverse;  // journaled first, like bridges()
           for (const auto& p : changes.attach_ports) inverse.detach_ports.push_back({p.bridge, p.name});
           for (const auto& p : changes.add_patches) {
             inverse.remove_patches.push_back({p.bridge_a, p.port_a});
@@ -212,6 +256,7 @@ class Applier {
           }
           std::string backend = name;
           undo([this, backend, inverse] { system_.apply(backend, inverse); });
+          system_.apply(name, changes);
         }
       } catch (...) {
         port_failure = std::current_exception();

@@ -26,8 +26,8 @@ long env_step(const char* name) {
 
 class FaultHook final : public System {
  public:
-  FaultHook(std::unique_ptr<System> inner, long kill_at, long fail_at, const char* log)
-      : inner_(std::move(inner)), kill_at_(kill_at), fail_at_(fail_at), log_(log ? log : "") {}
+  FaultHook(std::unique_ptr<System> inner, long kill_at, long fail_at, long fail_after, const char* log)
+      : inner_(std::move(inner)), kill_at_(kill_at), fail_at_(fail_at), fail_after_(fail_after), log_(log ? log : "") {}
 
   void create_namespace(const std::string& node) override {
     step("create namespace " + node);
@@ -64,13 +64,23 @@ class FaultHook final : public System {
     step("remove /etc/netns/" + node);
     inner_->remove_etc(node);
   }
+  std::vector<std::string> wait_ready(const std::string& backend, const std::vector<backend::PortRef>& ports) override {
+    return inner_->wait_ready(backend, ports);
+  }
   void apply(const std::string& backend, const backend::Changes& changes) override {
     step("apply on " + backend);
+    long k;
+    {
+      std::lock_guard<std::mutex> hold(lock_);
+      k = ++applies_;
+    }
     inner_->apply(backend, changes);
+    after(k);
   }
 
  private:
-  void step(const std::string& what) {
+  // Before a change: kill or refuse at the chosen step. Returns the step's number.
+  long step(const std::string& what) {
     long n;
     {
       std::lock_guard<std::mutex> hold(lock_);  // steps may come from two threads
@@ -79,22 +89,30 @@ class FaultHook final : public System {
     }
     if (n == kill_at_) kill(getpid(), SIGKILL);
     if (n == fail_at_) throw Error("test fault hook: step " + std::to_string(n) + " (" + what + ") refused");
+    return n;
+  }
+  // After the kth backend change took: fail as a switch does that commits a transaction and then
+  // reports an error (OVS: an interface ovs-vswitchd could not open). Counted among applies only:
+  // they come in a fixed order, where the steps of two threads interleave.
+  void after(long k) {
+    if (k == fail_after_) throw Error("test fault hook: backend change " + std::to_string(k) + " failed after it took");
   }
 
   std::unique_ptr<System> inner_;
-  long kill_at_, fail_at_;
+  long kill_at_, fail_at_, fail_after_;
   std::string log_;
   std::mutex lock_;
-  long steps_ = 0;
+  long steps_ = 0, applies_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<System> with_fault_hook(std::unique_ptr<System> system) {
-  long kill_at = env_step("NSWIRE_TEST_KILL_AT_STEP"), fail_at = env_step("NSWIRE_TEST_FAIL_AT_STEP");
+  long kill_at = env_step("NSWIRE_TEST_KILL_AT_STEP"), fail_at = env_step("NSWIRE_TEST_FAIL_AT_STEP"),
+       fail_after = env_step("NSWIRE_TEST_FAIL_AFTER_APPLY");
   const char* log = std::getenv("NSWIRE_TEST_STEP_LOG");
-  if (!kill_at && !fail_at && !(log && *log)) return system;
-  return std::make_unique<FaultHook>(std::move(system), kill_at, fail_at, log);
+  if (!kill_at && !fail_at && !fail_after && !(log && *log)) return system;
+  return std::make_unique<FaultHook>(std::move(system), kill_at, fail_at, fail_after, log);
 }
 
 }  // namespace nswire::reconcile

@@ -33,12 +33,18 @@ void Planner::check_foreign() {
                   d_.lab + "\"; nswire leaves it untouched");
   }
   for (const auto& v : d_.veths)
-    for (const auto* e : {&v.a, &v.b}) {
-      if (!e->ns.empty() && (!ns(e->ns).exists || judge_.recorded(e->ns))) continue;
-      const auto* l = ns(e->ns).link(e->ifname);
-      if (l && backend::lab_of_link_mark(l->alias) != d_.lab)
-        throw Error("interface \"" + where(e->ns, e->ifname) + "\" (" + v.origin +
-                    ") already exists and is not owned by lab \"" + d_.lab + "\"; nswire leaves it untouched");
+    for (int k = 0; k < 2; ++k) {
+      const VethEnd& e = k == 0 ? v.a : v.b;
+      const VethEnd& other = k == 0 ? v.b : v.a;
+      if (!e.ns.empty() && (!ns(e.ns).exists || judge_.recorded(e.ns))) continue;
+      const auto* l = ns(e.ns).link(e.ifname);
+      if (!l || backend::lab_of_link_mark(l->alias) == d_.lab) continue;
+      // An end in an attached namespace is marked only when it is configured; until then (a run
+      // killed in between) it is ours when its peer is: the pair is the lab's veth.
+      const auto* peer = ns(other.ns).link(other.ifname);
+      if (judge_.paired(v) && peer && judge_.owned_link(other.ns, *peer)) continue;
+      throw Error("interface \"" + where(e.ns, e.ifname) + "\" (" + v.origin +
+                  ") already exists and is not owned by lab \"" + d_.lab + "\"; nswire leaves it untouched");
     }
 }
 
@@ -90,6 +96,7 @@ void Planner::plan_removals() {
       add(Op::remove, Kind::veth, {node, l.name}, where(node, l.name), "no longer in the lab");
     }
   }
+  plan_leftover_devices();
   plan_backend_removals();
   // Namespaces the lab created and no longer wants.
   if (obs_.record)
@@ -98,6 +105,23 @@ void Planner::plan_removals() {
         plan_.remove_namespaces.push_back(node);
         add(Op::remove, Kind::namespace_, {.name = node}, node, "no longer in the lab");
       }
+}
+
+// A tun device in the host carrying the lab's mark that no backend shows as a bridge: the device a
+// userspace datapath (OVS netdev) made for one of the lab's bridges, left when its switch died
+// without cleaning up (a SIGKILLed ovs-vswitchd). Ours: it goes, unless a bridge of that name is
+// wanted (then the backend that makes the bridge finishes it off).
+void Planner::plan_leftover_devices() {
+  for (const auto& l : ns(kHost).links) {
+    if (l.kind != "tun" || backend::lab_of_link_mark(l.alias) != d_.lab || deleted_.count({kHost, l.name})) continue;
+    bool claimed = false;
+    for (const auto& [backend, bridges] : obs_.bridges) claimed |= judge_.bridge_on(backend, l.name) != nullptr;
+    for (const auto& b : d_.bridges) claimed |= b.name == l.name;
+    if (claimed) continue;
+    deleted_.insert({kHost, l.name});
+    plan_.delete_links.push_back({kHost, l.name});
+    add(Op::remove, Kind::link, {kHost, l.name}, l.name, "a datapath device of the lab's bridge, left by a switch that died");
+  }
 }
 
 // Ports that leave their bridge, patches and bridges no longer wanted, per backend.

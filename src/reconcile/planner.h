@@ -36,6 +36,7 @@ class Planner {
   void check_foreign();
   void plan_removals();
   void plan_backend_removals();
+  void plan_leftover_devices();
   // plan_objects.cpp
   void plan_bridges();
   void plan_namespaces();

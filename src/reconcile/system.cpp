@@ -85,6 +85,10 @@ class RealSystem final : public System {
 
   void apply(const std::string& backend, const backend::Changes& changes) override { backends_.get(backend).apply(changes); }
 
+  std::vector<std::string> wait_ready(const std::string& backend, const std::vector<backend::PortRef>& ports) override {
+    return backends_.get(backend).wait_ready(ports);
+  }
+
  private:
   const netns::Namespace& host() {
     std::lock_guard<std::mutex> hold(lock_);

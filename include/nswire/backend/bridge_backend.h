@@ -112,6 +112,13 @@ class BridgeBackend {
   // Host conditions that break labs on this backend; checked, never "fixed".
   virtual std::vector<Warning> diagnose() = 0;
   virtual HostNeeds host_needs() = 0;
+  // Waits (bounded; the backend knows how long its ports may take, e.g. STP's forward delay)
+  // until these ports of the lab carry traffic. Returns the ones that do not, each with why
+  // ("bx-eth0-1a2b: learning"); empty when all are ready.
+  virtual std::vector<std::string> wait_ready(const std::vector<PortRef>& ports) {
+    (void)ports;
+    return {};
+  }
   // Called when a lab is done with the backend (down, or a failed up): `labs_remain` says whether
   // any lab on this machine still has a record. A backend that started something of its own for
   // the labs (the embedded Open vSwitch) stops it when none remains.

@@ -53,6 +53,8 @@ class System {
   // A backend's changes (one netlink batch or one OVSDB transaction per group). May run on a
   // helper thread while the calling thread configures namespaces.
   virtual void apply(const std::string& backend, const backend::Changes& changes) = 0;  // changes
+  // Waits until these ports carry traffic (BridgeBackend::wait_ready); the ones that do not, and why.
+  virtual std::vector<std::string> wait_ready(const std::string& backend, const std::vector<backend::PortRef>& ports) = 0;
 
   // send(), then throw for the first request that failed with an errno not in `tolerated`.
   void execute(const std::string& node, netlink::Batch& batch, std::initializer_list<int> tolerated = {});
@@ -62,9 +64,10 @@ class System {
 std::unique_ptr<System> make_real_system(const model::Desired& desired, Backends& backends);
 
 // A test hook, compiled in: wraps `system` so that the Nth step that changes something (1-based)
-// kills the process (NSWIRE_TEST_KILL_AT_STEP=N: SIGKILL, as a crash would) or fails with an
-// error instead of happening (NSWIRE_TEST_FAIL_AT_STEP=N). Without either variable, `system`
-// itself is returned. NSWIRE_TEST_STEP_LOG=PATH appends one line per step to PATH (to count them).
+// kills the process (NSWIRE_TEST_KILL_AT_STEP=N: SIGKILL, as a crash would), fails with an error
+// instead of happening (NSWIRE_TEST_FAIL_AT_STEP=N); or the Kth backend change happens and then
+// fails, as a switch that commits a change and then reports an error (NSWIRE_TEST_FAIL_AFTER_APPLY=K). Without these variables,
+// `system` itself is returned. NSWIRE_TEST_STEP_LOG=PATH appends one line per step to PATH.
 std::unique_ptr<System> with_fault_hook(std::unique_ptr<System> system);
 
 }  // namespace nswire::reconcile

@@ -3,11 +3,15 @@
 // detaches and removals together.
 #include "linux_bridge.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <thread>
 #include <fstream>
 #include <map>
 #include <set>
 
+#include "nswire/netlink/bridge_port.h"
 #include "nswire/netlink/bridge_vlan.h"
 #include "nswire/netlink/links.h"
 
@@ -184,6 +188,39 @@ void LinuxBridgeBackend::apply(const Changes& changes) {
   for (const auto& name : changes.remove_bridges)
     if (links.by_name.count(name)) netlink::delete_link(rest, name);
   if (!rest.empty()) socket.execute(rest);
+}
+
+// A port of a bridge without STP forwards as soon as it is up; with STP it listens, then learns,
+// for the bridge's forward delay each. Waits for that, polling the ports' states.
+std::vector<std::string> LinuxBridgeBackend::wait_ready(const std::vector<PortRef>& ports) {
+  if (ports.empty()) return {};
+  auto socket = netlink::Socket::open();
+  auto links = read_links(socket);
+  auto bound = std::chrono::milliseconds(5000);
+  std::set<std::string> bridges;
+  for (const auto& p : ports) bridges.insert(p.bridge);
+  for (const auto& b : bridges) {
+    auto it = links.by_name.find(b);
+    if (it == links.by_name.end() || !it->second.stp) continue;
+    std::ifstream f("/sys/class/net/" + b + "/bridge/forward_delay");  // centiseconds (USER_HZ)
+    long delay = 1500;
+    f >> delay;
+    bound = std::max(bound, std::chrono::milliseconds(2 * delay * 10 + 5000));
+  }
+  auto deadline = std::chrono::steady_clock::now() + bound;
+  for (;;) {
+    auto states = netlink::dump_port_states(socket);
+    std::vector<std::string> waiting;
+    for (const auto& p : ports) {
+      auto l = links.by_name.find(p.name);
+      if (l == links.by_name.end()) continue;  // gone: not this wait's business
+      auto s = states.find(l->second.index);
+      if (s == states.end() || s->second != netlink::kPortForwarding)
+        waiting.push_back(p.name + ": " + (s == states.end() ? "not a port" : netlink::port_state_name(s->second)));
+    }
+    if (waiting.empty() || std::chrono::steady_clock::now() >= deadline) return waiting;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 std::vector<Warning> LinuxBridgeBackend::diagnose() {

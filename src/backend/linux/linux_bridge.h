@@ -25,6 +25,7 @@ class LinuxBridgeBackend final : public BridgeBackend {
   void apply(const Changes& changes) override;
   std::vector<Warning> diagnose() override;
   HostNeeds host_needs() override { return {}; }
+  std::vector<std::string> wait_ready(const std::vector<PortRef>& ports) override;
 
  private:
   Context context_;

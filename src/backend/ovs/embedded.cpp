@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "nswire/error.h"
+#include "nswire/netlink/links.h"
 #include "ovsdb/client.h"
 #include "ovsdb/vswitch.h"
 
@@ -140,11 +141,31 @@ void stop_embedded() {
     pid_t pid = read_pid(dir_path(name));
     if (!alive(pid)) continue;
     kill(pid, SIGTERM);
-    for (int i = 0; i < 200 && alive(pid); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    // ovs-vswitchd takes its datapath's devices down on SIGTERM; with many ports that takes a
+    // while, and a SIGKILL before it is done leaves them behind.
+    for (int i = 0; i < 1000 && alive(pid); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     if (alive(pid)) kill(pid, SIGKILL);
   }
+  remove_datapath_leftovers();
   std::error_code ec;
   fs::remove_all(kEmbeddedDir, ec);
+}
+
+void remove_datapath_leftovers() {
+  // The embedded daemons are gone: what their userspace datapath left (its own tap "ovs-netdev",
+  // and the tun devices of lab bridges, which carry an nswire mark) is nswire's. Not while another
+  // Open vSwitch answers on the system socket: then those devices may be its.
+  std::string system = std::string("unix:") + kSystemSocket;
+  if (access(kSystemSocket, F_OK) == 0 && answers(system)) return;
+  try {
+    auto host = netlink::Socket::open();
+    netlink::Batch gone;
+    for (const auto& l : netlink::dump_links(host))
+      if (l.kind == "tun" && (l.name == "ovs-netdev" || l.alias.rfind("nswire:", 0) == 0)) netlink::delete_link(gone, l.name);
+    if (!gone.empty()) host.execute(gone, {ENODEV});
+  } catch (const std::exception&) {
+    // Best effort: a lab's next up or down finishes off its own devices (the planner knows them).
+  }
 }
 
 std::string resolve_datapath(const std::string& wanted) {

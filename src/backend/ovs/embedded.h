@@ -21,8 +21,12 @@ bool embedded_running();
 std::string embedded_endpoint();  // "unix:/run/nswire/ovs/db.sock"
 // Starts ovsdb-server + ovs-vswitchd (idempotent) and waits until they answer.
 void start_embedded();
-// Stops both by the pids in their pidfiles and removes /run/nswire/ovs. Nothing when absent.
+// Stops both by the pids in their pidfiles (SIGTERM, SIGKILL after 10 s), removes what their
+// datapath left (remove_datapath_leftovers) and /run/nswire/ovs. Nothing when absent.
 void stop_embedded();
+// The tun devices a stopped embedded userspace datapath leaves: ovs-netdev and lab bridges' devices
+// (nswire-marked). Left alone while another Open vSwitch answers on the system socket.
+void remove_datapath_leftovers();
 
 // "system" when the openvswitch kernel module is loaded, else "netdev" (userspace datapath).
 std::string resolve_datapath(const std::string& wanted);

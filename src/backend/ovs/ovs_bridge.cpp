@@ -2,6 +2,7 @@
 #include "ovs_bridge.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <set>
 
 #include "embedded.h"
@@ -117,14 +118,21 @@ void OvsBridgeBackend::apply(const Changes& changes) {
   const std::string& lab = context_.lab;
   const vs::StringMap mark{{ovs::kMarkKey, lab}};
 
-  // Refuse foreign objects before changing anything.
+  // Refuse foreign objects before changing anything. A tun device of a bridge's name that carries
+  // the lab's mark is the userspace datapath's device of this lab's bridge, left when ovs-vswitchd
+  // died without cleaning up: ours, finished off here.
   auto host = netlink::Socket::open();
+  netlink::Batch leftovers;
   for (const auto& b : changes.ensure_bridges) {
     if (const auto* existing = state.bridge(b.name)) {
       if (owner_of(existing->external_ids) != lab)
         throw Error("bridge \"" + b.name + "\" already exists in Open vSwitch and is not owned by lab \"" + lab +
                     "\" (" + owner_text(existing->external_ids) + "); nswire leaves it untouched");
     } else if (auto link = netlink::find_link(host, b.name)) {
+      if (link->kind == "tun" && lab_of_link_mark(link->alias) == lab) {
+        netlink::delete_link(leftovers, b.name);
+        continue;
+      }
       throw Error("bridge \"" + b.name + "\": a " + (link->kind.empty() ? std::string("network device") : link->kind + " device") +
                   " of that name already exists; nswire leaves it untouched");
     }
@@ -148,6 +156,7 @@ void OvsBridgeBackend::apply(const Changes& changes) {
       throw Error("remove bridge \"" + name + "\": not owned by lab \"" + lab + "\" (" + owner_text(b->external_ids) +
                   "); nswire leaves it untouched");
 
+  if (!leftovers.empty()) host.execute(leftovers, {ENODEV});
   const std::string datapath = this->datapath();
   vs::Batch batch;
   std::vector<std::string> new_bridges;

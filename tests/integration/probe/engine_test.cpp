@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "lab.h"
 #include "nswire/error.h"
@@ -175,6 +176,30 @@ TEST_F(ProbeEngine, CountSendsThatManyEchoRequests) {
   EXPECT_FALSE(r[2].reached);
   EXPECT_EQ(r[2].detail, "timeout after 400 ms");
   EXPECT_LT(r[2].elapsed, 400ms + kSlack) << "count does not stretch the deadline";
+}
+
+// A connectivity check resends an unanswered request within its deadline: a path that comes up a
+// moment after the probe starts (its first requests lost) is reachable, and a silent destination
+// gets a request every 200 ms until the timeout. Answered at once, one request is all it sends.
+TEST_F(ProbeEngine, UnansweredRequestsAreResentWithinTheDeadline) {
+  const long before = test::in_echos("pb", false);
+  auto answered = run({make("pa", "pb", "10.1.0.2")});
+  EXPECT_TRUE(answered[0].reached);
+  EXPECT_EQ(test::in_echos("pb", false) - before, 1);
+  auto silent = run({make("pa", "void", "10.3.0.2", Protocol::icmp, 0, 1000ms)});
+  EXPECT_FALSE(silent[0].reached);
+  EXPECT_GE(silent[0].stats.sent, 4) << "requests sent within 1 s";
+  // pc gets 10.3.0.9 only after the probe started: the first requests go nowhere.
+  test::Lab::must("ip -n pa neigh replace 10.3.0.9 lladdr 02:00:00:00:00:99 dev eth2 nud permanent");
+  std::thread late([] {
+    std::this_thread::sleep_for(300ms);
+    test::Lab::must("ip -n pc addr add 10.3.0.9/24 dev eth2; ip -n pa neigh del 10.3.0.9 dev eth2");
+  });
+  auto r = run({make("pa", "pc", "10.3.0.9", Protocol::icmp, 0, 1500ms)});
+  late.join();
+  test::Lab::must("ip -n pc addr del 10.3.0.9/24 dev eth2");
+  EXPECT_TRUE(r[0].reached) << r[0].detail;
+  EXPECT_GE(r[0].stats.sent, 2);
 }
 
 TEST_F(ProbeEngine, TcpConnectsToNswiresListenerWhichIsClosedAfterwards) {

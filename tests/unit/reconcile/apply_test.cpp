@@ -101,6 +101,24 @@ TEST(Apply, AFailureAtEveryStepUndoesExactlyWhatWasDoneBeforeIt) {
   }
 }
 
+// A switch may commit a transaction and then report a failure (an interface ovs-vswitchd could
+// not open): what committed is undone too.
+TEST(Apply, ABackendChangeThatCommittedAndThenFailedIsUndone) {
+  Applying clean;
+  ASSERT_EQ(clean.apply(), "");
+  int applies = 0;
+  for (long n = 1; n <= clean.system.changes; ++n) {
+    if (clean.system.log[n - 1].rfind("apply ", 0) != 0) continue;
+    ++applies;
+    SCOPED_TRACE(clean.system.log[n - 1]);
+    Applying r;
+    r.system.fail_after = n;
+    EXPECT_NE(r.apply().find("committed, then failed"), std::string::npos);
+    EXPECT_EQ(r.system.state, fake::SystemState{});
+  }
+  EXPECT_EQ(applies, 4);  // bridges and ports, on each backend
+}
+
 TEST(Apply, RollbackUndoesNewestFirst) {
   Applying r;
   r.system.refuse_request = "add address 10.0.2.101/24";  // the kernel refuses one request of the last batch

@@ -42,6 +42,7 @@ class FakeSystem : public System {
   SystemState state;
   std::vector<std::string> log;          // every call that changes something, in order
   long fail_at = 0;                      // refuse the Nth change (1-based), before it happens
+  long fail_after = 0;                   // a backend's apply that is the Nth change happens, then fails
   std::string refuse_request;            // a netlink request whose "what object" contains this fails
   int refuse_errno = EINVAL;
   long changes = 0;
@@ -118,6 +119,7 @@ class FakeSystem : public System {
     change("remove /etc/netns/" + node);
     state.resolv_confs.erase(node);
   }
+  std::vector<std::string> wait_ready(const std::string&, const std::vector<backend::PortRef>&) override { return {}; }
   void apply(const std::string& backend, const backend::Changes& c) override {
     std::string what = "apply " + backend + ":";
     for (const auto& b : c.ensure_bridges) what += " ensure " + b.name;
@@ -138,6 +140,7 @@ class FakeSystem : public System {
     for (const auto& p : c.remove_patches)
       for (auto& [b, ports] : state.bridges) ports.erase(p.name);
     for (const auto& b : c.remove_bridges) state.bridges.erase(backend + ":" + b);
+    if (changes == fail_after) throw Error("fake: " + what + " committed, then failed");
   }
 
  private:
