@@ -249,7 +249,18 @@ class Applier {
       try {
         for (const auto& [name, changes] : plan_.ports) {
           backend::Changes inverse;  // journaled first, like bridges()
-          for (const auto& p : changes.attach_ports) inverse.detach_ports.push_back({p.bridge, p.name});
+          auto before = plan_.ports_before.find(name);
+          auto changed_in_place = [&](const backend::PortSpec& p) {
+            if (before == plan_.ports_before.end()) return false;
+            for (const auto& b : before->second)
+              if (b.name == p.name) {
+                inverse.attach_ports.push_back(b);  // as it was
+                return true;
+              }
+            return false;
+          };
+          for (const auto& p : changes.attach_ports)
+            if (!changed_in_place(p)) inverse.detach_ports.push_back({p.bridge, p.name});
           for (const auto& p : changes.add_patches) {
             inverse.remove_patches.push_back({p.bridge_a, p.port_a});
             inverse.remove_patches.push_back({p.bridge_b, p.port_b});

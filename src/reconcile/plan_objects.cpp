@@ -52,6 +52,8 @@ void Planner::plan_ports() {
       plan_.ports[backend].attach_ports.push_back({e->bridge, e->ifname, e->vlan, keep_qdisc});
       // The switch must have let go of the device's qdisc before nswire sets it (plan.h).
       if (!fresh && j.at && j.right_place && !j.qdisc_ok) plan_.ports_first = true;
+      if (!fresh && j.at && j.right_place && !reattached_.count(e->ifname))
+        plan_.ports_before[backend].push_back({e->bridge, e->ifname, j.at->port->vlan, j.at->port->keeps_qdisc});
       std::string detail = e->vlan ? "access VLAN " + std::to_string(*e->vlan) : std::string();
       if (!fresh && j.at && !j.qdisc_ok) detail += (detail.empty() ? "" : ", ") + std::string("leave its qdisc to nswire");
       bool moved = !fresh && j.at && !j.right_place;

@@ -101,6 +101,9 @@ struct Plan {
   // Phase 7 before phase 8, not beside it: a port's switch is told to leave the device's qdisc
   // alone (PortSpec::keep_qdisc) before nswire sets it.
   bool ports_first = false;
+  // Ports phase 7 changes in place (same bridge: its VLAN, or its qdisc left to nswire), as they
+  // were: their rollback attaches them so again instead of detaching them.
+  std::map<std::string, std::vector<backend::PortSpec>> ports_before;
   std::vector<NamespaceChanges> configure;            // phase 8
   StateRecord record;                                 // the record once the plan is applied
   bool empty() const { return actions.empty(); }

@@ -150,3 +150,30 @@ TEST(ApplyImpair, ARootSetByHandIsReplacedAndTheRollbackPutsTheDefaultBack) {
   ASSERT_EQ(apply(d2, p, again.system), "");
   EXPECT_EQ(text(again.system.state.qdiscs.at("a|eth0")), "tbf rate 50mbit");
 }
+
+TEST(ApplyImpair, AnOvsPortToldToLeaveItsQdiscStaysAttachedWhenTheRunRollsBack) {
+  const std::string lab = "name: lab1\nbridges:\n  o1: { backend: ovs }\nnodes:\n  a:\n    interfaces:\n"
+                          "      eth0: { bridge: o1, addresses: [10.0.0.1/24] }\n";
+  auto d = fake::desired(lab);
+  fake::FakeSystem s;
+  ASSERT_EQ(apply(d, plan_up(d, fake::empty_system()), s), "");
+  const auto before = s.state;
+  // An edit impairs a's interface both ways: its host end is an OVS port, which must first let
+  // go of the device's qdisc (the port changed in place), then nswire sets the qdiscs.
+  std::string edited = lab;
+  edited.replace(edited.find(" }\n", edited.find("eth0")), 3, ", rate: 10mbit }\n");
+  auto d2 = fake::desired(edited);
+  auto p = plan_up(d2, fake::after_up(d));
+  EXPECT_TRUE(p.ports_first);
+  ASSERT_EQ(p.ports.at("ovs").attach_ports.size(), 1u);
+  EXPECT_TRUE(p.ports.at("ovs").attach_ports[0].keep_qdisc);
+  ASSERT_EQ(p.ports_before.at("ovs").size(), 1u);
+  EXPECT_FALSE(p.ports_before.at("ovs")[0].keep_qdisc);
+  s.changes = 0;
+  s.log.clear();
+  s.refuse_request = "set root qdisc tbf on eth0";  // a's own batch, after the port and the host end
+  auto error = apply(d2, p, s);
+  ASSERT_NE(error.find("rolled back"), std::string::npos) << error;
+  EXPECT_EQ(s.state, before) << "the port is attached again as it was, not detached";
+  EXPECT_EQ(s.log.front().rfind("apply ovs: attach o1:", 0), 0u) << "the port first: " << s.log.front();
+}

@@ -92,7 +92,9 @@ class FakeSystem : public System {
   std::vector<netlink::Link> links(const std::string& node) override {
     std::vector<netlink::Link> out{{.index = 1, .name = "lo"}};
     for (const auto& [k, p] : state.peer)
-      if (k.rfind(node + "|", 0) == 0) out.push_back({.index = static_cast<int>(out.size()) + 1, .name = k.substr(node.size() + 1), .kind = "veth"});
+      if (k.rfind(node + "|", 0) == 0)  // both ends exist, so both are up with a carrier (the applier waits for it)
+        out.push_back({.index = static_cast<int>(out.size()) + 1, .name = k.substr(node.size() + 1), .kind = "veth",
+                       .up = true, .operstate = "UP"});
     for (const auto& [b, ports] : state.bridges)
       if (node.empty()) out.push_back({.index = static_cast<int>(out.size()) + 1, .name = b.substr(b.find(':') + 1)});
     return out;
