@@ -60,5 +60,6 @@ Verb add_schema(CLI::App& app, Common& c);
 Verb add_ls(CLI::App& app, Common& c);
 Verb add_version(CLI::App& app, Common& c);
 Verb add_completion(CLI::App& app, Common& c);
+Verb add_link(CLI::App& app, Common& c);
 
 }  // namespace nswire::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   std::vector<Verb> verbs = {add_validate(app, c), add_plan(app, c), add_up(app, c),   add_down(app, c),
                              add_status(app, c),   add_test(app, c), add_graph(app, c), add_exec(app, c)};
   verbs.push_back(add_capture(app, c));
+  verbs.push_back(add_link(app, c));
   verbs.push_back(add_ls(app, c));
   verbs.push_back(add_schema(app, c));
   verbs.push_back(add_version(app, c));

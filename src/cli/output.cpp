@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "nswire/model/impairment.h"
+
 namespace nswire::cli {
 
 std::string format_plan(const reconcile::Plan& plan) {
@@ -50,6 +52,16 @@ nlohmann::json status_json(const std::vector<reconcile::ObjectStatus>& objects) 
   nlohmann::json out = nlohmann::json::array();
   for (const auto& o : objects)
     out.push_back({{"kind", o.kind}, {"object", o.object}, {"wanted", o.wanted}, {"live", o.live}, {"ok", o.ok}});
+  return out;
+}
+
+nlohmann::json overrides_json(const std::vector<reconcile::LinkOverride>& overrides) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& o : overrides) {
+    nlohmann::json j{{"link", o.link}, {"end", model::where(o.ns, o.ifname)}, {"down", o.down}};
+    if (o.impairment) j["impairment"] = model::impairment_fields(*o.impairment);
+    out.push_back(std::move(j));
+  }
   return out;
 }
 

@@ -17,6 +17,8 @@ nlohmann::json plan_json(const reconcile::Plan& plan);
 // objects that drift are listed, and a line counts the rest.
 std::string format_status(const std::vector<reconcile::ObjectStatus>& objects, bool all);
 nlohmann::json status_json(const std::vector<reconcile::ObjectStatus>& objects);
+// [{"link", "end", "down", "impairment": {"delay": "20ms", ...}}]
+nlohmann::json overrides_json(const std::vector<reconcile::LinkOverride>& overrides);
 nlohmann::json diagnostics_json(const std::vector<model::Diagnostic>& diagnostics);
 
 }  // namespace nswire::cli

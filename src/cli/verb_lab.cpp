@@ -7,6 +7,7 @@
 #include "nswire/backend/registry.h"
 #include "nswire/model/validate.h"
 #include "nswire/reconcile/record.h"
+#include "nswire/reconcile/overrides.h"
 #include "output.h"
 #include "progress.h"
 
@@ -138,6 +139,7 @@ int cmd_status(const Common& c) {
              {"in_sync", plan.empty()},
              {"objects", status_json(status.objects)},
              {"drift", plan_json(plan)},
+             {"overrides", overrides_json(status.overrides)},
              {"warnings", w}};
     if (!session.host().empty()) out["host"] = session.host();
     std::cout << out.dump(2) << "\n";
@@ -148,6 +150,9 @@ int cmd_status(const Common& c) {
                 d.tunnels.empty() ? "" : (", " + std::to_string(d.tunnels.size()) + " tunnel(s)").c_str());
     // Small labs show every object; big ones the drifting ones and a count (-v: all).
     std::cout << format_status(status.objects, c.verbose || status.objects.size() <= 30);
+    for (const auto& o : status.overrides)
+      std::cout << "note: override in force (intended, not drift): " << reconcile::describe(o)
+                << " (`nswire link FILE " << o.link << " reset` or `nswire up` restores the file)\n";
     if (plan.empty()) {
       std::cout << "in sync\n";
     } else {

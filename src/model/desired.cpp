@@ -40,6 +40,16 @@ std::optional<std::string> lower_mac(std::optional<std::string> mac) {
   return mac;
 }
 
+netlink::Impairment egress(const std::optional<ImpairmentSpec>& spec, Direction skip) {
+  return spec && spec->direction != skip ? spec->value : netlink::Impairment{};
+}
+
+bool impaired(const Link& l) {
+  for (const auto& i : l.impairment)
+    if (i && !i->value.empty()) return true;
+  return false;
+}
+
 }  // namespace
 
 std::string host_ifname(const std::string& lab, const std::string& node, const std::string& ifname, int salt) {
@@ -180,14 +190,17 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends, const std::str
       // Frames that cross hosts leave room for the encapsulation, unless the file says otherwise.
       auto mtu = to_mtu(i.mtu);
       if (auto s = span_mtu.find(i.bridge); !mtu && s != span_mtu.end()) mtu = s->second;
-      VethEnd host_end{.ns = kHost, .ifname = host_name, .bridge = i.bridge, .mtu = mtu, .port = i.port};
+      // The host end's egress is what the node receives, the node end's what it sends.
+      VethEnd host_end{.ns = kHost, .ifname = host_name, .bridge = i.bridge, .mtu = mtu, .port = i.port,
+                       .impairment = egress(i.impairment, Direction::out)};
       // Where access VLAN 1 is the untagged default every port has (the backend observes it as
       // no VLAN), wanting it is wanting none.
       if (i.vlan && !(d.traits(backend_of[i.bridge]).vlan1_is_untagged && *i.vlan == 1))
         host_end.vlan = static_cast<uint16_t>(*i.vlan);
       auto mac = lower_mac(i.mac);
       if (!mac && d.traits(backend_of[i.bridge]).port_addresses) mac = generated_mac(lab.name + "/" + node.name + "/" + i.name);
-      VethEnd node_end{.ns = node.name, .ifname = i.name, .mtu = mtu, .mac = mac};
+      VethEnd node_end{.ns = node.name, .ifname = i.name, .mtu = mtu, .mac = mac,
+                       .impairment = egress(i.impairment, Direction::in)};
       d.veths.push_back({host_end, node_end, "node " + node.name + " interface " + i.name});
       for (const auto& a : i.addresses) ns_of(node.name).addresses[i.name].push_back(a);
     }
@@ -237,15 +250,18 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends, const std::str
     if (e0.kind == EndpointKind::bridge && e1.kind == EndpointKind::bridge) {
       // Native where both bridges are on one backend that has native patches (auto), or asked.
       bool can_native = backend_of[e0.bridge] == backend_of[e1.bridge] && d.traits(backend_of[e0.bridge]).native_patches;
-      bool native = l.patch == Patch::native || (l.patch == Patch::automatic && can_native);
+      // An impaired pair needs devices to put the impairment on: a veth, unless asked otherwise.
+      bool native = l.patch == Patch::native || (l.patch == Patch::automatic && can_native && !impaired(l));
       if (native && !can_native) throw Error("internal: a native patch between bridges that cannot have one passed validation");
       std::string a = unique_name([&](int s) { return patch_ifname(lab.name, e0.bridge, e1.bridge, s); });
       std::string b = unique_name([&](int s) { return patch_ifname(lab.name, e1.bridge, e0.bridge, s); });
       if (native) {
         d.patches.push_back({e0.bridge, a, e1.bridge, b});
       } else {
-        d.veths.push_back({{.ns = kHost, .ifname = a, .bridge = e0.bridge, .mtu = to_mtu(l.mtu)},
-                           {.ns = kHost, .ifname = b, .bridge = e1.bridge, .mtu = to_mtu(l.mtu)},
+        d.veths.push_back({{.ns = kHost, .ifname = a, .bridge = e0.bridge, .mtu = to_mtu(l.mtu),
+                            .impairment = egress(l.impairment[0], Direction::in)},
+                           {.ns = kHost, .ifname = b, .bridge = e1.bridge, .mtu = to_mtu(l.mtu),
+                            .impairment = egress(l.impairment[1], Direction::in)},
                            "link " + e0.bridge + " <-> " + e1.bridge});
       }
       continue;
@@ -256,6 +272,7 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends, const std::str
       const auto& other = l.endpoints[1 - k];
       VethEnd& end = ends[k];
       end.mtu = to_mtu(l.mtu);
+      end.impairment = egress(l.impairment[k], Direction::in);
       if (e.kind == EndpointKind::bridge) {
         end.ns = kHost;
         end.bridge = e.bridge;
@@ -269,6 +286,42 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends, const std::str
     d.veths.push_back({ends[0], ends[1], "link " + e0.text + " <-> " + e1.text});
   }
   return d;
+}
+
+std::optional<NamedVeth> find_veth(const Desired& d, const Lab& lab, std::string_view name) {
+  auto named = resolve_link_name(lab, name);
+  if (!named) return std::nullopt;
+  auto is = [](const VethEnd& e, const std::string& ns, const std::string& ifname) { return e.ns == ns && e.ifname == ifname; };
+  std::optional<NamedVeth> out;
+  for (size_t i = 0; i < d.veths.size() && !out; ++i) {
+    const auto& v = d.veths[i];
+    switch (named->kind) {
+      case LinkName::Kind::interface:
+        if (is(v.b, named->node->name, named->interface->name)) out = NamedVeth{i, false};
+        break;
+      case LinkName::Kind::link_end: {
+        const auto& e = named->link->endpoints[named->end];
+        std::string ns = e.kind == EndpointKind::host ? std::string(kHost) : e.node;
+        if (is(v.a, ns, e.ifname)) out = NamedVeth{i, true};
+        else if (is(v.b, ns, e.ifname)) out = NamedVeth{i, false};
+        break;
+      }
+      case LinkName::Kind::bridges: {
+        const auto& e0 = named->link->endpoints[0];
+        const auto& e1 = named->link->endpoints[1];
+        if (v.a.ns == kHost && v.b.ns == kHost && v.a.bridge == e0.bridge && v.b.bridge == e1.bridge &&
+            v.origin == "link " + e0.bridge + " <-> " + e1.bridge)
+          out = NamedVeth{i, named->end == 0};
+        break;
+      }
+    }
+  }
+  if (!out) return std::nullopt;
+  const auto& v = d.veths[out->veth];
+  const VethEnd& named_end = out->named_a ? v.a : v.b;
+  const VethEnd& peer = out->named_a ? v.b : v.a;
+  out->fault_a = named_end.bridge.empty() && !peer.bridge.empty() ? !out->named_a : out->named_a;
+  return out;
 }
 
 }  // namespace nswire::model

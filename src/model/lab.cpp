@@ -14,6 +14,24 @@ const char* to_string(Proto p) {
   return "icmp";
 }
 
+const char* to_string(Direction d) {
+  switch (d) {
+    case Direction::out: return "out";
+    case Direction::in: return "in";
+    case Direction::both: break;
+  }
+  return "both";
+}
+
+const char* to_string(Fault f) {
+  switch (f) {
+    case Fault::down: return "down";
+    case Fault::up: return "up";
+    case Fault::none: break;
+  }
+  return "";
+}
+
 const Bridge* find_bridge(const Lab& lab, std::string_view name) {
   for (const auto& b : lab.bridges) {
     if (b.name == name) return &b;
@@ -45,6 +63,27 @@ std::optional<IpPrefix> first_address(const Lab& lab, const Node& node) {
       if (ep.kind == EndpointKind::node && ep.node == node.name && !l.addresses[end].empty()) {
         return l.addresses[end].front();
       }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<LinkName> resolve_link_name(const Lab& lab, std::string_view text) {
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos || text.find(':', colon + 1) != std::string_view::npos) return std::nullopt;
+  const std::string_view left = text.substr(0, colon), right = text.substr(colon + 1);
+  if (const Node* node = find_node(lab, left)) {
+    if (const Interface* i = find_interface(*node, right)) return LinkName{LinkName::Kind::interface, node, i, nullptr, 0};
+  }
+  for (const auto& l : lab.links) {
+    for (int end = 0; end < 2; ++end) {
+      const auto& e = l.endpoints[end];
+      bool named = e.ifname == right && ((e.kind == EndpointKind::node && e.node == left) ||
+                                         (e.kind == EndpointKind::host && left == "host"));
+      if (named) return LinkName{LinkName::Kind::link_end, find_node(lab, left), nullptr, &l, end};
+      const auto& other = l.endpoints[1 - end];
+      if (e.kind == EndpointKind::bridge && other.kind == EndpointKind::bridge && e.bridge == left && other.bridge == right)
+        return LinkName{LinkName::Kind::bridges, nullptr, nullptr, &l, end};
     }
   }
   return std::nullopt;

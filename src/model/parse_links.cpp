@@ -1,5 +1,7 @@
 // The "links" and "tests" sections: endpoints ("br0", "node:ifname", "host:ifname") and
 // connectivity expectations.
+#include <set>
+
 #include "parser.h"
 
 namespace nswire::model::detail {
@@ -38,9 +40,23 @@ std::optional<Link> Parser::parse_link(const YAML::Node& v, size_t index) {
   }
   Link l;
   l.loc = loc(v);
-  bool ok = true, have_endpoints = false;
+  bool ok = true, have_endpoints = false, netem = false, rate = false;
   entries(v, ctx, keys("link"),
-          [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
+          [&](const std::string& k, const YAML::Node& kn, const YAML::Node& x) {
+            if (k == "netem" || k == "rate") {
+              (k == "netem" ? netem : rate) = true;
+              if (netem && rate) {
+                error(loc(kn), join(ctx, "\"rate\" and \"netem\" both given: write the rate inside netem (netem: { rate: ... })"));
+                l.impairment = {};
+                return;
+              }
+              if (k == "netem") {
+                parse_link_impairment(x, ctx, l);
+              } else if (auto spec = parse_rate_only(x, ctx)) {
+                l.impairment = {spec, spec};
+              }
+              return;
+            }
             if (k == "endpoints") {
               have_endpoints = true;
               if (!x.IsSequence() || x.size() != 2) {
@@ -96,7 +112,10 @@ std::optional<Link> Parser::parse_link(const YAML::Node& v, size_t index) {
 }
 
 std::optional<ConnectivityTest> Parser::parse_test(const YAML::Node& v, size_t index) {
-  std::string ctx = "test " + std::to_string(index);
+  return parse_test(v, "test " + std::to_string(index), false);
+}
+
+std::optional<ConnectivityTest> Parser::parse_test(const YAML::Node& v, const std::string& ctx, bool in_sequence) {
   if (!v.IsMap()) {
     error(loc(v), join(ctx, std::string("must be a map like { from: A, to: B, expect: reachable }, not ") +
                                 kind_name(v)));
@@ -104,9 +123,19 @@ std::optional<ConnectivityTest> Parser::parse_test(const YAML::Node& v, size_t i
   }
   ConnectivityTest t;
   t.loc = loc(v);
-  bool has_from = false, has_to = false, has_mesh = false, ok = true;
-  entries(v, ctx, keys("test"),
+  bool has_from = false, has_to = false, has_mesh = false, has_count = false, ok = true;
+  std::set<std::string> given;  // every key given, for the shape checks of sequences and faults
+  // The keys of a test and of a step: either is read in both, so that a fault outside a sequence
+  // or a sequence inside one is told what it is (parse_test_key), not "unknown key".
+  static const Keys any_test_key = [] {
+    Keys all = keys("test");
+    for (auto k : keys("step"))
+      if (std::find(all.begin(), all.end(), k) == all.end()) all.push_back(k);
+    return all;
+  }();
+  entries(v, ctx, any_test_key,
           [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
+            given.insert(k);
             auto set_int = [&](int& field) {
               if (auto n = integer(x, ctx, k)) field = *n; else ok = false;
             };
@@ -143,11 +172,35 @@ std::optional<ConnectivityTest> Parser::parse_test(const YAML::Node& v, size_t i
             } else if (k == "port") {
               set_int(t.port);
             } else if (k == "count") {
+              has_count = true;
               set_int(t.count);
             } else if (k == "timeout_ms") {
               set_int(t.timeout_ms);
+            } else if (!parse_test_key(k, x, ctx, t, in_sequence)) {
+              ok = false;
             }
           });
+  // A fault step is one key; a sequence is its steps (and a name).
+  if (given.count("down") || given.count("up")) {
+    if (given.size() != 1) {
+      error(t.loc, join(ctx, "a fault step is { down: LINK } or { up: LINK }, nothing else"));
+      return std::nullopt;
+    }
+    if (!ok) return std::nullopt;
+    return t;
+  }
+  if (given.count("steps")) {
+    if (given.size() > 1 + given.count("name")) {
+      error(t.loc, join(ctx, "a sequence has \"steps\" (and a \"name\"); from, to and the rest go in its steps"));
+      return std::nullopt;
+    }
+    if (ok && t.steps.empty()) {
+      error(t.loc, join(ctx, "\"steps\" lists nothing"));
+      return std::nullopt;
+    }
+    if (!ok) return std::nullopt;
+    return t;
+  }
   if (has_mesh && (has_from || has_to)) {
     error(t.loc, join(ctx, "a test has either \"mesh\" or \"from\"/\"to\", not both"));
     return std::nullopt;
@@ -163,6 +216,7 @@ std::optional<ConnectivityTest> Parser::parse_test(const YAML::Node& v, size_t i
     return std::nullopt;
   }
   if (!ok) return std::nullopt;
+  if (t.is_ping_measure() && !has_count) t.count = kMeasureCount;
   return t;
 }
 

@@ -93,11 +93,24 @@ Interface Parser::parse_interface(const std::string& node_ctx, const std::string
     error(loc(v), join(ctx, std::string("must be a map with at least \"bridge\", not ") + kind_name(v)));
     return i;
   }
+  bool netem = false, rate = false;
   entries(v, ctx, keys("interface"),
           [&](const std::string& k, const YAML::Node& kn, const YAML::Node& x) {
             if (parse_port_option(ctx, k, x, i)) {
               i.option_keys[k] = loc(kn);
-            } else if (k == "bridge") {
+              return;
+            }
+            if (k == "netem" || k == "rate") {
+              (k == "netem" ? netem : rate) = true;
+              if (netem && rate) {
+                error(loc(kn), join(ctx, "\"rate\" and \"netem\" both given: write the rate inside netem (netem: { rate: ... })"));
+                i.impairment.reset();
+                return;
+              }
+              i.impairment = k == "netem" ? parse_impairment(x, ctx, true) : parse_rate_only(x, ctx);
+              return;
+            }
+            if (k == "bridge") {
               if (auto s = scalar(x, ctx, k)) i.bridge = *s;
             } else if (k == "addresses") {
               i.addresses = cidrs(x, ctx, k);

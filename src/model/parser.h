@@ -140,6 +140,16 @@ class Parser {
   std::optional<Link> parse_link(const YAML::Node& v, size_t index);
   std::optional<Endpoint> parse_endpoint(const std::string& ctx, const YAML::Node& v);
   std::optional<ConnectivityTest> parse_test(const YAML::Node& v, size_t index);
+  std::optional<ConnectivityTest> parse_test(const YAML::Node& v, const std::string& ctx, bool in_sequence);
+  // parse_impair.cpp: `netem:` and `rate:` of interfaces (directional) and links (per end).
+  std::optional<ImpairmentSpec> parse_impairment(const YAML::Node& v, const std::string& ctx, bool directional);
+  std::optional<ImpairmentSpec> parse_rate_only(const YAML::Node& v, const std::string& ctx);
+  void parse_link_impairment(const YAML::Node& v, const std::string& ctx, Link& link);
+  // parse_measure.cpp: the keys of measuring tests and sequences; false when the value was bad.
+  bool parse_test_key(const std::string& key, const YAML::Node& v, const std::string& ctx, ConnectivityTest& t,
+                      bool in_sequence);
+  template <class T, class Parse>
+  std::optional<Bounds<T>> parse_bounds(const YAML::Node& v, const std::string& ctx, std::string_view key, Parse parse);
 
   std::string file_;
   const backend::Catalog& catalog_;

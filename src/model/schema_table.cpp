@@ -125,7 +125,37 @@ std::vector<Section> build() {
            {"vlan_mode", choice({"access", "trunk", "native-tagged", "native-untagged"}), "The port's VLAN mode."},
            {"qos", of("qos"), "Egress shaping of the port by the switch."},
            {"policing", of("policing"), "Ingress policing of the port by the switch."},
+           // Impairments (docs/design.md "Impairments, faults and tests that measure").
+           {"netem", of("netem"), "Impair the interface with netem: what the node sends (out), receives (in) or both (default)."},
+           {"rate", text(), "Limit the interface's rate both ways with a token bucket (tbf): 100mbit.", !kRequired, "10mbit"},
        }},
+      {"netem", "A netem impairment of an interface (each value with its unit).",
+       {
+           {"delay", text(), "Added delay: 20ms.", !kRequired, "20ms"},
+           {"jitter", text(), "Delay variation: 5ms (with a delay).", !kRequired, "5ms"},
+           {"loss", text(), "Packets dropped: 1%.", !kRequired, "1%"},
+           {"duplicate", text(), "Packets duplicated: 0.1%.", !kRequired, "0.1%"},
+           {"corrupt", text(), "Packets corrupted: 0.1%.", !kRequired, "0.1%"},
+           {"reorder", text(), "Packets sent at once, out of order: 1% (with a delay).", !kRequired, "1%"},
+           {"rate", text(), "Rate limit: 100mbit.", !kRequired, "100mbit"},
+           {"limit", integer(), "Queue limit, in packets."},
+           {"direction", choice({"both", "out", "in"}), "What is impaired: both (default), out (what the node sends) or in (what it receives)."},
+       },
+       {},
+       kNullIsEmpty},
+      {"link_netem", "A netem impairment of one end of a link: what leaves that end.",
+       {
+           {"delay", text(), "Added delay: 20ms.", !kRequired, "20ms"},
+           {"jitter", text(), "Delay variation: 5ms (with a delay).", !kRequired, "5ms"},
+           {"loss", text(), "Packets dropped: 1%.", !kRequired, "1%"},
+           {"duplicate", text(), "Packets duplicated: 0.1%.", !kRequired, "0.1%"},
+           {"corrupt", text(), "Packets corrupted: 0.1%.", !kRequired, "0.1%"},
+           {"reorder", text(), "Packets sent at once, out of order: 1% (with a delay).", !kRequired, "1%"},
+           {"rate", text(), "Rate limit: 100mbit.", !kRequired, "100mbit"},
+           {"limit", integer(), "Queue limit, in packets."},
+       },
+       {},
+       kNullIsEmpty},
       {"qos", "Egress shaping by the switch.",
        {
            {"type", choice({"linux-htb", "linux-hfsc"}), "The shaper (default linux-htb)."},
@@ -157,6 +187,8 @@ std::vector<Section> build() {
            {"addresses", list(list(prefix()), 2), "Addresses per end, in endpoint order (e.g. [[10.9.0.1/30], [10.9.0.2/30]])."},
            {"mtu", integer(), "The MTU of both ends (68..65535)."},
            {"patch", patch(), "How two bridges are joined: auto (native where both bridges allow it), veth, native, or a backend with native patches."},
+           {"netem", one_or_list(of("link_netem"), 2), "Impair the link: one map for both ends, or one per end in endpoint order (~ for none); each is what leaves its end."},
+           {"rate", text(), "Limit the link's rate both ways with a token bucket (tbf): 100mbit.", !kRequired, "10mbit"},
        }},
 
       // --- tests: [ ... ] ------------------------------------------------------------------
@@ -170,8 +202,67 @@ std::vector<Section> build() {
            {"port", integer(), "The tcp or udp port (1..65535)."},
            {"count", integer(), "Probes sent; any answer counts as reachable (default 1)."},
            {"timeout_ms", integer(), "Per probe, in milliseconds (default 1000)."},
+           {"name", text(), "The test's name in the report."},
+           {"rtt", of("rtt"), "Measure the round trip over `count` echo requests `interval` apart: its bounds."},
+           {"loss", of("loss"), "Measure the loss over `count` echo requests: its bounds."},
+           {"throughput", of("throughput"), "Measure TCP throughput for `duration` (nswire's sender and receiver): its bounds."},
+           {"udp", of("udp"), "Send UDP at a rate for `duration` and measure what arrives."},
+           {"interval", text(), "Between echo requests of rtt and loss (default 200ms).", !kRequired, "10ms"},
+           {"duration", text(), "Of throughput and udp (default 1s).", !kRequired, "2s"},
+           {"steps", nonempty_list(of("step")), "A sequence: tests and faults ({ down: LINK }, { up: LINK }) in order."},
        },
-       {{"mesh"}, {"from", "to"}}},
+       {{"mesh"}, {"from", "to"}, {"steps"}}},
+      {"step", "A step of a sequence: a test, or a fault taking a link down or up.",
+       {
+           {"from", text(), "The node the probe starts in."},
+           {"to", text(), "A node (its first address) or an IP address."},
+           {"mesh", nonempty_list(text()), "Nodes tested pairwise, every ordered pair."},
+           {"expect", choice({"reachable", "unreachable"}), "What the probe must find (default: reachable)."},
+           {"proto", choice({"icmp", "tcp", "udp"}), "The probe's protocol (default: icmp)."},
+           {"port", integer(), "The tcp or udp port (1..65535)."},
+           {"count", integer(), "Probes sent (default 1)."},
+           {"timeout_ms", integer(), "Per probe, in milliseconds (default 1000)."},
+           {"name", text(), "The test's name in the report."},
+           {"rtt", of("rtt"), "Measure the round trip over `count` echo requests `interval` apart: its bounds."},
+           {"loss", of("loss"), "Measure the loss over `count` echo requests: its bounds."},
+           {"throughput", of("throughput"), "Measure TCP throughput for `duration` (nswire's sender and receiver): its bounds."},
+           {"udp", of("udp"), "Send UDP at a rate for `duration` and measure what arrives."},
+           {"interval", text(), "Between echo requests of rtt and loss (default 200ms).", !kRequired, "10ms"},
+           {"duration", text(), "Of throughput and udp (default 1s).", !kRequired, "2s"},
+           {"down", text(), "Take LINK down (NODE:IF, host:IF or BRIDGE:BRIDGE) until a later { up: LINK } or the end."},
+           {"up", text(), "Bring LINK up again; returns once both ends have a carrier."},
+       },
+       {{"mesh"}, {"from", "to"}, {"down"}, {"up"}}},
+      {"rtt", "Bounds of a round trip time (durations: 5ms).",
+       {
+           {"min", text(), "At least this.", !kRequired, "1ms"},
+           {"max", text(), "At most this.", !kRequired, "5ms"},
+       },
+       {},
+       !kNullIsEmpty,
+       {"max"}},
+      {"loss", "Bounds of a loss (percentages: 2%).",
+       {
+           {"min", text(), "At least this.", !kRequired, "1%"},
+           {"max", text(), "At most this.", !kRequired, "2%"},
+       },
+       {},
+       !kNullIsEmpty,
+       {"max"}},
+      {"throughput", "Bounds of a throughput (rates: 80mbit).",
+       {
+           {"min", text(), "At least this.", !kRequired, "10mbit"},
+           {"max", text(), "At most this.", !kRequired, "80mbit"},
+       },
+       {},
+       !kNullIsEmpty,
+       {"max"}},
+      {"udp", "A UDP load: what to send at, and bounds of what arrives.",
+       {
+           {"rate", text(), "What to send at: 10mbit.", kRequired, "10mbit"},
+           {"loss", of("loss"), "Bounds of the loss."},
+           {"throughput", of("throughput"), "Bounds of the rate that arrived."},
+       }},
   };
 }
 
@@ -232,7 +323,7 @@ const std::vector<Section>& sections() { return table().sections; }
 
 bool accepts_null(const Type& type) {
   switch (type.kind) {
-    case Kind::list: return type.min_items == 0;
+    case Kind::list: return type.min_items == 0 || (type.one_alone && accepts_null(*type.item));
     case Kind::map: return true;
     case Kind::section: return section(type.section).null_is_empty;
     default: return false;

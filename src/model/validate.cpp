@@ -102,6 +102,7 @@ std::vector<Diagnostic> Validator::run() {
   check_addresses();
   check_routes();
   check_tests();
+  check_impairments();
   sort_by_location(diags_);
   return std::move(diags_);
 }

@@ -135,38 +135,55 @@ void Validator::check_test_target(const ConnectivityTest& t, const std::string& 
 
 void Validator::check_tests() {
   for (const auto& t : lab_.tests) {
-    std::string ctx = t.is_mesh() ? "test mesh" : "test " + t.from + " -> " + t.to;
-    if (t.is_mesh()) {
-      std::set<std::string> seen;
-      for (const auto& n : t.mesh) {
-        if (!seen.insert(n).second) {
-          error(t.loc, ctx, "node " + quoted(n) + " is listed twice");
-          continue;
-        }
-        check_test_target(t, ctx, n, "mesh");
+    std::string ctx = t.is_sequence() ? "test " + (t.name.empty() ? std::string("sequence") : quoted(t.name))
+                      : t.is_mesh()   ? "test mesh"
+                                      : "test " + t.from + " -> " + t.to;
+    check_test(t, ctx);
+  }
+}
+
+void Validator::check_test(const ConnectivityTest& t, const std::string& ctx) {
+  if (t.is_sequence()) {
+    check_sequence(t, ctx);
+    return;
+  }
+  if (t.is_fault()) {
+    check_fault(t, ctx);
+    return;
+  }
+  if (t.is_mesh()) {
+    std::set<std::string> seen;
+    for (const auto& n : t.mesh) {
+      if (!seen.insert(n).second) {
+        error(t.loc, ctx, "node " + quoted(n) + " is listed twice");
+        continue;
       }
-      if (t.mesh.size() == 1) warning(t.loc, ctx, "a mesh of one node tests nothing");
-    } else {
-      check_test_target(t, ctx, t.from, "from");
-      if (!nodes_.count(t.to) && !IpAddress::parse(t.to)) {
-        std::string hint = suggest(t.to, node_names_);
-        error(t.loc, ctx, "\"to\" " + quoted(t.to) + " is neither a node nor an IP address" +
-                              (hint.empty() ? "" : " (did you mean " + quoted(hint) + "?)"));
-      } else if (nodes_.count(t.to)) {
-        check_test_target(t, ctx, t.to, "to");
-      }
+      check_test_target(t, ctx, n, "mesh");
     }
-    if (t.proto != Proto::icmp && (t.port < 1 || t.port > 65535)) {
-      error(t.loc, ctx, std::string(to_string(t.proto)) + " needs a port in 1..65535");
-    } else if (t.proto == Proto::icmp && t.port != 0) {
-      warning(t.loc, ctx, "port is ignored for icmp");
+    if (t.mesh.size() == 1) warning(t.loc, ctx, "a mesh of one node tests nothing");
+  } else {
+    check_test_target(t, ctx, t.from, "from");
+    if (!nodes_.count(t.to) && !IpAddress::parse(t.to)) {
+      std::string hint = suggest(t.to, node_names_);
+      error(t.loc, ctx, "\"to\" " + quoted(t.to) + " is neither a node nor an IP address" +
+                            (hint.empty() ? "" : " (did you mean " + quoted(hint) + "?)"));
+    } else if (nodes_.count(t.to)) {
+      check_test_target(t, ctx, t.to, "to");
     }
-    if (t.count < 1 || t.count > 1000) {
-      error(t.loc, ctx, "count " + std::to_string(t.count) + " out of range 1..1000");
-    }
-    if (t.timeout_ms < 1 || t.timeout_ms > 600000) {
-      error(t.loc, ctx, "timeout_ms " + std::to_string(t.timeout_ms) + " out of range 1..600000");
-    }
+  }
+  check_timing(t, ctx);
+  if (t.measures()) {
+    check_measure(t, ctx);
+  } else if (t.proto != Proto::icmp && (t.port < 1 || t.port > 65535)) {
+    error(t.loc, ctx, std::string(to_string(t.proto)) + " needs a port in 1..65535");
+  } else if (t.proto == Proto::icmp && t.port != 0) {
+    warning(t.loc, ctx, "port is ignored for icmp");
+  }
+  if (t.count < 1 || t.count > 1000) {
+    error(t.loc, ctx, "count " + std::to_string(t.count) + " out of range 1..1000");
+  }
+  if (t.timeout_ms < 1 || t.timeout_ms > 600000) {
+    error(t.loc, ctx, "timeout_ms " + std::to_string(t.timeout_ms) + " out of range 1..600000");
   }
 }
 

@@ -54,6 +54,17 @@ class Validator {
   void check_addresses();
   void check_routes();
   void check_tests();
+  void check_test(const ConnectivityTest& test, const std::string& ctx);
+  // validate_impair.cpp: impairments (netem/rate) of interfaces and links; tests that measure,
+  // sequences and their faults.
+  void check_impairments();
+  void check_impairment(const ImpairmentSpec& spec, const std::string& ctx);
+  void check_measure(const ConnectivityTest& test, const std::string& ctx);
+  void check_timing(const ConnectivityTest& test, const std::string& ctx);  // duration, interval: for whom
+  void check_sequence(const ConnectivityTest& test, const std::string& ctx);
+  void check_fault(const ConnectivityTest& step, const std::string& ctx);
+  // A bridge-to-bridge link becomes a native patch (no device of its own to impair or take down).
+  bool native_patch(const Link& link) const;
   void check_test_target(const ConnectivityTest& test, const std::string& ctx, const std::string& node_name,
                          const char* role);
   void claim_address(const IpPrefix& c, const std::string& owner, const Location& where,

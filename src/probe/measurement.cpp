@@ -51,6 +51,10 @@ std::string bound_rate(uint64_t bps) {
 void add(std::string& list, const std::string& item) { list += (list.empty() ? "" : ", ") + item; }
 
 void check_loss(Measurement& m, double loss, const Bounds& b) {
+  if (b.loss_min) {
+    add(m.expected, "loss >= " + percent(*b.loss_min));
+    if (loss < *b.loss_min) m.violations.push_back("loss " + percent(loss) + " below " + percent(*b.loss_min));
+  }
   if (!b.loss_max) return;
   add(m.expected, "loss <= " + percent(*b.loss_max));
   if (loss > *b.loss_max) m.violations.push_back("loss " + percent(loss) + " above " + percent(*b.loss_max));
@@ -135,11 +139,13 @@ Measurement evaluate(const UdpLoadResult& r, uint64_t rate_bps, const Bounds& b)
                std::to_string(r.sent - r.received) + "/" + std::to_string(r.sent) + ")";
   if (r.duplicates) m.observed += ", " + std::to_string(r.duplicates) + " duplicates";
   if (r.reordered) m.observed += ", " + std::to_string(r.reordered) + " reordered";
+  if (b.throughput_min || b.throughput_max) m.observed += ", received " + rate(r.received_bps);
   if (r.sent == 0) m.violations.push_back("nothing sent: " + r.detail);
   check_loss(m, loss, b);
+  check_throughput(m, r.received_bps, b);
   m.figures = {{"sent", r.sent},          {"received", r.received},       {"duplicates", r.duplicates},
                {"reordered", r.reordered}, {"send_errors", r.send_errors}, {"sent_bps", r.sent_bps},
-               {"rate_bps", rate_bps},    {"loss_percent", loss}};
+               {"received_bps", r.received_bps}, {"rate_bps", rate_bps},   {"loss_percent", loss}};
   finish(m);
   return m;
 }

@@ -27,6 +27,7 @@ std::string detail_text(const Outcome& o) {
 
 // "10.0.0.2" for icmp, "10.0.0.2:80" / "[2001:db8::2]:80" for tcp/udp.
 std::string target_text(const Outcome& o) {
+  if (o.fault) return o.from;
   if (o.protocol == Protocol::icmp) return o.address;
   if (o.address.find(':') != std::string::npos) return "[" + o.address + "]:" + std::to_string(o.port);
   return o.address + ":" + std::to_string(o.port);
@@ -84,7 +85,7 @@ std::string format_table(const std::vector<Outcome>& outcomes, bool show_passed,
   const std::vector<std::string> header{"", "TEST", "PROTO", "TARGET", "EXPECTED", "OBSERVED", "DETAIL"};
   std::vector<std::vector<std::string>> cells;
   for (const Outcome* o : rows)
-    cells.push_back({o->passed() ? "ok" : "FAIL", display_name(*o), to_string(o->protocol), target_text(*o),
+    cells.push_back({o->passed() ? "ok" : "FAIL", display_name(*o), o->fault ? "link" : to_string(o->protocol), target_text(*o),
                      expected_text(*o), observed_text(*o), detail_text(*o)});
   std::vector<std::size_t> width(header.size());
   for (std::size_t c = 0; c < header.size(); ++c) {
@@ -151,8 +152,8 @@ nlohmann::json to_json(const std::vector<Outcome>& outcomes) {
                         {"from", o.from},
                         {"to", o.to},
                         {"address", o.address},
-                        {"protocol", to_string(o.protocol)}};
-    if (o.protocol != Protocol::icmp) r["port"] = o.port;
+                        {"protocol", o.fault ? "link" : to_string(o.protocol)}};
+    if (o.protocol != Protocol::icmp && !o.fault) r["port"] = o.port;
     r["expect"] = expected_text(o);
     r["observed"] = observed_text(o);
     r["passed"] = o.passed();
@@ -203,9 +204,11 @@ std::string to_junit(const std::vector<Outcome>& outcomes, const JunitOptions& o
   for (const auto& o : outcomes) {
     out += "    <testcase name=\"" + xml_escape(display_name(o)) + "\" classname=\"" +
            xml_escape(options.suite + "." + o.from) + "\" time=\"" + seconds(to_seconds(o.result.elapsed)) + "\">\n";
-    const std::string what = std::string(to_string(o.protocol)) + " " + o.from + " -> " + o.to + " (" +
-                             target_text(o) + "): expected " + expected_text(o) + ", observed " + observed_text(o) +
-                             ": " + detail_text(o);
+    const std::string what = o.fault ? "link " + o.from + ": expected " + expected_text(o) + ", observed " +
+                                           observed_text(o) + ": " + detail_text(o)
+                                     : std::string(to_string(o.protocol)) + " " + o.from + " -> " + o.to + " (" +
+                                           target_text(o) + "): expected " + expected_text(o) + ", observed " +
+                                           observed_text(o) + ": " + detail_text(o);
     if (!o.passed()) {
       const std::string type = o.measurement ? "out-of-bounds" : o.expect_reachable ? "unreachable" : "reachable";
       out += "      <failure message=\"" +

@@ -86,6 +86,7 @@ UdpLoadResult measure_udp_load(const UdpLoadRequest& req) {
   const auto stop_sending = start + req.duration;
   const auto stop = stop_sending + req.drain;
   Clock::time_point last_send = start;
+  Clock::time_point first_arrival{}, last_arrival{};
   std::array<epoll_event, 4> events;
 
   for (;;) {
@@ -139,6 +140,8 @@ UdpLoadResult measure_udp_load(const UdpLoadRequest& req) {
         continue;
       }
       seen[seq] = true;
+      last_arrival = Clock::now();
+      if (r.received == 0) first_arrival = last_arrival;
       ++r.received;
       if (any && seq < highest) ++r.reordered;
       if (!any || seq > highest) highest = seq;
@@ -148,6 +151,10 @@ UdpLoadResult measure_udp_load(const UdpLoadRequest& req) {
   const double seconds = std::chrono::duration<double>(last_send - start).count() +
                          ns_per_datagram / 1e9;  // the last datagram's own slot
   r.sent_bps = seconds > 0 ? static_cast<uint64_t>(static_cast<double>(r.sent * req.payload * 8) / seconds) : 0;
+  // n arrivals span n - 1 gaps between the first and the last.
+  const double arriving = std::chrono::duration<double>(last_arrival - first_arrival).count();
+  if (r.received > 1 && arriving > 0)
+    r.received_bps = static_cast<uint64_t>(static_cast<double>((r.received - 1) * req.payload * 8) / arriving);
   if (r.detail.empty()) {
     char buf[96];
     std::snprintf(buf, sizeof buf, "%llu of %llu datagrams arrived", static_cast<unsigned long long>(r.received),

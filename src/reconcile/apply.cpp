@@ -18,6 +18,7 @@
 #include "nswire/netlink/addresses.h"
 #include "nswire/netlink/links.h"
 #include "nswire/netlink/routes.h"
+#include "nswire/netlink/tc.h"
 
 namespace nswire::reconcile {
 namespace {
@@ -335,9 +336,10 @@ class Applier {
     std::thread porter;
     if (!plan_.ports.empty()) {
       step("ports", 0, ports);
-      if (options_.overlap_ports) porter = std::thread(attach);
+      if (options_.overlap_ports && !plan_.ports_first) porter = std::thread(attach);
       else attach();
     }
+    if (port_failure && plan_.ports_first) std::rethrow_exception(port_failure);
     std::exception_ptr configure_failure;
     try {
       configure();
@@ -364,7 +366,7 @@ class Applier {
   void configure_one(const NamespaceChanges& c) {
     bool ns_exists = system_.namespace_exists(c.node);
     if (ns_exists && (c.lo_up || !c.configure_links.empty() || !c.add_addresses.empty() || !c.delete_addresses.empty() ||
-                      !c.add_routes.empty() || !c.delete_routes.empty()))
+                      !c.add_routes.empty() || !c.delete_routes.empty() || !c.qdiscs.empty()))
       configure_links_addresses_routes(c);
     for (const auto& l : c.configure_links)
       if (l.tx_checksum_off) system_.set_tx_checksum(c.node, l.ifname, false);
@@ -394,7 +396,7 @@ class Applier {
     netlink::Batch b;
     if (c.lo_up) netlink::change_link(b, {.name = "lo", .up = true});
     for (const auto& l : c.configure_links) {
-      netlink::LinkChange ch{.index = idx(l.ifname), .name = l.ifname, .up = true, .mtu = l.mtu, .alias = l.alias};
+      netlink::LinkChange ch{.index = idx(l.ifname), .name = l.ifname, .up = l.up, .mtu = l.mtu, .alias = l.alias};
       if (l.mac) ch.mac = netlink::parse_mac(*l.mac);
       netlink::change_link(b, ch);
     }
@@ -410,7 +412,13 @@ class Applier {
       netlink::add_route(b, route);
       routes.push_back(route);
     }
+    size_t first_qdisc = b.size();
+    for (const auto& q : c.qdiscs) {
+      if (!q.impairment.empty()) netlink::replace_root_qdisc(b, idx(q.ifname), q.ifname, q.impairment);
+      else netlink::delete_root_qdisc(b, idx(q.ifname), q.ifname, q.before ? q.before->handle : 0);
+    }
     auto outcomes = system_.send(c.node, b);
+    journal_qdiscs(c, outcomes, first_qdisc, idx);
     // Journal what took, so a failure anywhere (here included) is undone.
     std::vector<std::pair<int, std::pair<std::string, IpPrefix>>> added_addresses;
     for (size_t i = 0; i < c.add_addresses.size(); ++i)
@@ -428,6 +436,26 @@ class Applier {
       });
     }
     netlink::check(b, outcomes, {}, c.node.empty() ? "in host" : "in namespace " + c.node);
+  }
+
+  // The inverse of a root qdisc change is what was there: nswire's own impairment as it was, or
+  // (the kernel's default, or a root set by hand, which nswire cannot rebuild) the default.
+  template <class Index>
+  void journal_qdiscs(const NamespaceChanges& c, const std::vector<netlink::Outcome>& outcomes, size_t first, Index idx) {
+    std::vector<std::pair<int, QdiscChange>> took;
+    for (size_t i = 0; i < c.qdiscs.size(); ++i)
+      if (!outcomes[first + i].error) took.push_back({idx(c.qdiscs[i].ifname), c.qdiscs[i]});
+    if (took.empty()) return;
+    std::string node = c.node;
+    undo([this, node, took] {
+      netlink::Batch d;
+      for (const auto& [index, q] : took) {
+        if (q.before && q.before->is_ours()) netlink::replace_root_qdisc(d, index, q.ifname, *q.before->impairment);
+        else if (!q.impairment.empty())
+          netlink::delete_root_qdisc(d, index, q.ifname, q.impairment.rate_only() ? netlink::kTbfHandle : netlink::kNetemHandle);
+      }
+      system_.send(node, d);  // links may be gone already: best effort
+    });
   }
 
   const Desired& desired_;

@@ -25,6 +25,9 @@ Judge::Judge(const Desired& desired, const Observed& observed) : d_(desired), o_
     for (const auto& b : bridges)
       for (const auto& p : b.ports) ports_[p.name] = {backend, b.name, &p};
   for (const auto& b : d_.bridges) backend_of_[b.name] = b.backend;
+  for (const auto& v : d_.veths)
+    for (const auto* e : {&v.a, &v.b})
+      if (e->down) down_.insert({e->ns, e->ifname});
 }
 
 const ObservedNamespace& Judge::ns(const std::string& node) const {
@@ -109,6 +112,7 @@ EndJudgement Judge::end(const DesiredVeth& v, const VethEnd& e) const {
   j.link = (e.ns.empty() || o.exists) ? o.link(e.ifname) : nullptr;
   if (!j.link) return j;
   j.down = !j.link->up;
+  j.wanted_down = e.down;
   if (e.mtu && j.link->mtu != *e.mtu) j.mtu = e.mtu;
   if (e.mac && j.link->mac != *e.mac) j.mac = e.mac;
   if (auto alias = wanted_alias(v, e); alias && j.link->alias != *alias) j.alias = alias;
@@ -128,6 +132,7 @@ PortJudgement Judge::port(const VethEnd& e) const {
   j.right_place = j.at->bridge == e.bridge && j.at->backend == backend_of(e.bridge);
   j.vlan_ok = j.at->port->vlan.value_or(0) == e.vlan.value_or(0);
   j.options_ok = j.at->port->options == e.port;
+  j.qdisc_ok = e.impairment.empty() || j.at->port->keeps_qdisc;
   j.error = !j.at->port->error.empty();
   j.addresses_ok = true;
   if (!backend_of(e.bridge).empty() && d_.traits(backend_of(e.bridge)).port_addresses) {
@@ -217,6 +222,41 @@ bool Judge::dns_as_wanted(const DesiredNamespace& n) const {
   if (wants) return conf == netns::resolv_conf_text(n.nameservers, n.search);
   return !conf || !netns::written_by_nswire(*conf);
 }
+
+QdiscJudgement Judge::qdisc(const VethEnd& e) const {
+  QdiscJudgement j;
+  const auto& o = ns(e.ns);
+  const auto* l = (e.ns.empty() || o.exists) ? o.link(e.ifname) : nullptr;
+  if (l) j.live = o.qdisc(l->index);
+  j.ours = j.live && (j.live->handle == netlink::kNetemHandle || j.live->handle == netlink::kTbfHandle);
+  if (e.impairment.empty()) j.as_wanted = !j.ours;
+  else j.as_wanted = j.live && j.live->is_ours() && j.live->impairment == e.impairment.normalized();
+  return j;
+}
+
+bool Judge::wanted_down(const std::string& node, const std::string& ifname) const {
+  return down_.count({node, ifname}) > 0;
+}
+
+bool Judge::address_as_wanted(const std::string& node, const std::string& ifname, const IpPrefix& prefix) const {
+  return address_present(node, ifname, prefix) || (prefix.family == AF_INET6 && wanted_down(node, ifname));
+}
+
+bool Judge::route_through(const DesiredNamespace& n, size_t i, const std::string& ifname) const {
+  if (!n.route_dev[i].empty()) return n.route_dev[i] == ifname;
+  const auto& gateway = n.routes[i].gateway;
+  auto it = n.addresses.find(ifname);
+  if (!gateway || it == n.addresses.end()) return false;
+  return std::any_of(it->second.begin(), it->second.end(), [&](const IpPrefix& p) { return p.contains(gateway->address()); });
+}
+
+bool Judge::route_waits(const DesiredNamespace& n, size_t i) const {
+  for (const auto& [node, ifname] : down_)
+    if (node == n.node && route_through(n, i, ifname)) return true;
+  return false;
+}
+
+bool Judge::route_as_wanted(const DesiredNamespace& n, size_t i) const { return route_present(n, i) || route_waits(n, i); }
 
 bool route_matches(const netlink::Route& want, const std::string& dev, const netlink::Route& have,
                    const ObservedNamespace& ns) {

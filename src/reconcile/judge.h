@@ -6,7 +6,9 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 
 #include "nswire/reconcile/observed.h"
 
@@ -22,11 +24,21 @@ struct PortLocation {
 struct EndJudgement {
   const netlink::Link* link = nullptr;  // the live device; nullptr when missing
   bool down = false;                    // not administratively up
+  bool wanted_down = false;             // an override wants it down
   std::optional<uint32_t> mtu;          // set: the wanted MTU, which the device lacks
   std::optional<std::string> mac;       // set: the wanted MAC, which the device lacks
   std::optional<std::string> alias;     // set: the wanted mark, which the device lacks
   bool checksum_offload = false;        // offload still on where the lab wants software checksums
-  bool as_wanted() const { return link && !down && !mtu && !mac && !alias && !checksum_offload; }
+  bool as_wanted() const { return link && down == wanted_down && !mtu && !mac && !alias && !checksum_offload; }
+};
+
+// A veth end's root qdisc (its egress impairment) against the one the lab wants. Wanted: nswire's
+// own, configured exactly so (tc.h: is_ours() and the impairment normalized). None wanted: no
+// root with nswire's handle (one set by someone else is theirs, and left alone).
+struct QdiscJudgement {
+  const netlink::RootQdisc* live = nullptr;  // nullptr: the end is missing, or reports none
+  bool ours = false;                         // has nswire's handle
+  bool as_wanted = false;
 };
 
 struct BridgeJudgement {
@@ -44,10 +56,13 @@ struct PortJudgement {
   bool right_place = false;          // on the wanted bridge of the wanted backend
   bool vlan_ok = false;
   bool options_ok = false;           // trunks, VLAN mode, QoS, policing
+  bool qdisc_ok = false;             // an impaired device's switch leaves its qdisc alone (or none is impaired)
   bool error = false;                // the switch reports an error on it (OVS Interface error)
   bool device = false;               // its host device exists
   bool addresses_ok = false;         // the far end's MAC and addresses, where the backend holds them
-  bool as_wanted() const { return at && right_place && vlan_ok && options_ok && !error && device && addresses_ok; }
+  bool as_wanted() const {
+    return at && right_place && vlan_ok && options_ok && qdisc_ok && !error && device && addresses_ok;
+  }
 };
 
 struct TunnelJudgement {
@@ -90,6 +105,17 @@ class Judge {
   bool sysctl_as_wanted(const DesiredNamespace& n, const std::string& key) const;
   // The resolv.conf: as the lab wants it (also: none wanted and none of ours there).
   bool dns_as_wanted(const DesiredNamespace& n) const;
+  QdiscJudgement qdisc(const VethEnd& e) const;
+  // An end the lab (an override) wants administratively down. The kernel drops the IPv6
+  // addresses and every route of a link taken down, so while it is held down those are as
+  // wanted whether there or not; `up` of the link puts them back.
+  bool wanted_down(const std::string& node, const std::string& ifname) const;
+  bool address_as_wanted(const std::string& node, const std::string& ifname, const IpPrefix& prefix) const;
+  bool route_as_wanted(const DesiredNamespace& n, size_t route) const;
+  // The route leaves through interface `ifname` (its dev, or a gateway on one of its subnets).
+  bool route_through(const DesiredNamespace& n, size_t route, const std::string& ifname) const;
+  // The route leaves through an end held down (and cannot be added until it is up again).
+  bool route_waits(const DesiredNamespace& n, size_t route) const;
   // The mark a veth end carries when it needs one (host ends, ends in attached namespaces).
   std::optional<std::string> wanted_alias(const DesiredVeth& v, const VethEnd& e) const;
 
@@ -98,6 +124,7 @@ class Judge {
   const Observed& o_;
   std::map<std::string, PortLocation> ports_;
   std::map<std::string, std::string> backend_of_;
+  std::set<std::pair<std::string, std::string>> down_;  // (ns, ifname) wanted down
 };
 
 // What a tunnel is, for plans and status: "vxlan VNI 5001 from 192.168.100.11 to h2

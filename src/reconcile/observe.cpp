@@ -39,6 +39,7 @@ void read_here(ObservedNamespace& o, const std::map<std::string, std::string>& s
     auto routes = netlink::dump_routes(socket, family);
     o.routes.insert(o.routes.end(), routes.begin(), routes.end());
   }
+  o.qdiscs = netlink::dump_root_qdiscs(socket);  // impairments: every link's root, ours or not
   for (const auto& [key, value] : sysctls) o.sysctls[key] = read_sysctl_here(key);
   if (!checksums) return;
   for (const auto& l : o.links)

@@ -2,6 +2,7 @@
 // The planning itself is split by job: plan_ownership.cpp, plan_objects.cpp, plan_configure.cpp.
 #include "nswire/reconcile/plan.h"
 
+#include "nswire/error.h"
 #include "planner.h"
 
 namespace nswire::reconcile {
@@ -29,6 +30,7 @@ const char* to_string(Action::Kind kind) {
     case Action::Kind::dns: return "dns";
     case Action::Kind::mirror: return "mirror";
     case Action::Kind::tunnel: return "tunnel";
+    case Action::Kind::qdisc: return "qdisc";
   }
   return "?";
 }
@@ -42,6 +44,12 @@ const netlink::Link* ObservedNamespace::link(const std::string& name) const {
 const netlink::Link* ObservedNamespace::link(int index) const {
   for (const auto& l : links)
     if (l.index == index) return &l;
+  return nullptr;
+}
+
+const netlink::RootQdisc* ObservedNamespace::qdisc(int ifindex) const {
+  for (const auto& q : qdiscs)
+    if (q.ifindex == ifindex) return &q;
   return nullptr;
 }
 
@@ -66,6 +74,18 @@ Plan Planner::up() {
   return std::move(plan_);
 }
 
+Plan Planner::link(const DesiredVeth& v) {
+  if (!judge_.paired(v))
+    throw Error("link " + where(v.a.ns, v.a.ifname) + " <-> " + where(v.b.ns, v.b.ifname) + " (" + v.origin +
+                ") is missing or broken; `nswire up` makes it again");
+  plan_.record.lab = d_.lab;
+  if (obs_.record) plan_.record = *obs_.record;
+  focus_ = {{v.a.ns, v.a.ifname}, {v.b.ns, v.b.ifname}};
+  plan_ports();
+  plan_configuration();
+  return std::move(plan_);
+}
+
 Plan Planner::down() {
   plan_.record.lab = d_.lab;
   plan_removals();
@@ -74,6 +94,10 @@ Plan Planner::down() {
 }
 
 Plan plan_up(const Desired& desired, const Observed& observed) { return Planner(desired, observed).up(); }
+
+Plan plan_link(const Desired& desired, const Observed& observed, const DesiredVeth& veth) {
+  return Planner(desired, observed).link(veth);
+}
 
 Plan plan_down(const std::string& lab, const Observed& observed, const backend::Catalog& backends) {
   Desired nothing;

@@ -13,19 +13,23 @@ namespace nswire::reconcile {
 
 void Planner::plan_configuration() {
   for (const auto& n : d_.namespaces) {
+    if (!focus_.empty() && std::none_of(focus_.begin(), focus_.end(), [&](const LinkKey& k) { return k.first == n.node; }))
+      continue;
     NamespaceChanges c{.node = n.node};
     const auto& o = ns(n.node);
     bool fresh_ns = !n.node.empty() && !n.attached && !o.exists;
-    if (!n.node.empty()) {
+    if (!n.node.empty() && focus_.empty()) {
       const auto* lo = o.link("lo");
       if (fresh_ns || !lo || !lo->up) c.lo_up = true;
     }
     plan_links(n, c);
     plan_addresses(n, c);
     plan_routes(n, c, fresh_ns);
-    plan_sysctls_and_dns(n, c);
+    plan_qdiscs(n, c);
+    if (focus_.empty()) plan_sysctls_and_dns(n, c);
     if (!c.empty()) plan_.configure.push_back(std::move(c));
   }
+  if (!focus_.empty()) return;
   // Namespaces that go: their resolv.conf goes with them.
   for (const auto& node : plan_.remove_namespaces)
     if (ns(node).resolv_conf) plan_.configure.push_back({.node = node, .remove_resolv_conf = true});
@@ -34,9 +38,9 @@ void Planner::plan_configuration() {
 void Planner::plan_links(const DesiredNamespace& n, NamespaceChanges& c) {
   for (const auto& v : d_.veths)
     for (const auto* e : {&v.a, &v.b}) {
-      if (e->ns != n.node) continue;
+      if (e->ns != n.node || !focused(e->ns, e->ifname)) continue;
       bool fresh = created_.count({e->ns, e->ifname}) > 0;
-      LinkConfig lc{.ifname = e->ifname};
+      LinkConfig lc{.ifname = e->ifname, .up = !e->down};
       if (fresh) {
         // A new end: up, with its MTU, MAC and mark. The applier marks a host end it creates in
         // the same batch as the veth (before any backend checks ownership): not again here.
@@ -54,7 +58,10 @@ void Planner::plan_links(const DesiredNamespace& n, NamespaceChanges& c) {
       lc.alias = j.alias;
       lc.tx_checksum_off = j.checksum_offload;
       c.configure_links.push_back(lc);
-      add(Op::modify, Kind::link, {e->ns, e->ifname}, where(n.node, e->ifname), j.link ? "up/MTU/MAC/mark" : "configure");
+      std::string detail = !j.link                     ? "configure"
+                           : j.down != j.wanted_down ? (e->down ? "down (override)" : "up")
+                                                     : "MTU/MAC/mark";
+      add(Op::modify, Kind::link, {e->ns, e->ifname}, where(n.node, e->ifname), detail);
     }
 }
 
@@ -67,9 +74,10 @@ void Planner::plan_addresses(const DesiredNamespace& n, NamespaceChanges& c) {
     return out;
   };
   for (const auto& [ifname, wanted] : n.addresses) {
+    if (!focused(n.node, ifname)) continue;
     bool fresh = created_.count({n.node, ifname}) > 0;
     for (const auto& p : wanted)
-      if (fresh || !judge_.address_present(n.node, ifname, p)) {
+      if (fresh || !judge_.address_as_wanted(n.node, ifname, p)) {
         c.add_addresses.push_back({ifname, p});
         add(Op::create, Kind::address, {n.node, ifname}, p.to_string() + " on " + where(n.node, ifname));
       }
@@ -83,7 +91,9 @@ void Planner::plan_addresses(const DesiredNamespace& n, NamespaceChanges& c) {
   }
   // Interfaces of ours that should carry no address at all.
   for (const auto& l : o.links) {
-    if (n.addresses.count(l.name) || !judge_.owned_link(n.node, l) || created_.count({n.node, l.name})) continue;
+    if (n.addresses.count(l.name) || !judge_.owned_link(n.node, l) || created_.count({n.node, l.name}) ||
+        !focused(n.node, l.name))
+      continue;
     for (const auto& p : global_addresses(l.index)) {
       c.delete_addresses.push_back({l.name, p});
       add(Op::remove, Kind::address, {n.node, l.name}, p.to_string() + " on " + where(n.node, l.name), "no longer in the lab");
@@ -104,15 +114,20 @@ void Planner::plan_routes(const DesiredNamespace& n, NamespaceChanges& c, bool f
   for (size_t i = 0; i < n.routes.size(); ++i) {
     const auto& r = n.routes[i];
     const auto& dev = n.route_dev[i];
+    if (!focus_.empty() && std::none_of(focus_.begin(), focus_.end(), [&](const LinkKey& k) {
+          return k.first == n.node && judge_.route_through(n, i, k.second);
+        }))
+      continue;
     bool present = !fresh_ns && std::any_of(o.routes.begin(), o.routes.end(), [&](const netlink::Route& h) {
       return route_matches(r, dev, h, o) && !route_goes(n.node, h);
     });
-    if (present) continue;
+    // Through an end held down: the kernel took it with the link, and gives it back to no one.
+    if (present || judge_.route_waits(n, i)) continue;
     c.add_routes.push_back({r, dev});
     add(Op::create, Kind::route, {n.node, dev}, describe(r) + (dev.empty() ? "" : " dev " + dev) + " in " + in);
   }
   // Routes nswire added (protocol boot) that the lab no longer lists, in its own namespaces.
-  if (n.node.empty() || !judge_.recorded(n.node)) return;
+  if (n.node.empty() || !judge_.recorded(n.node) || !focus_.empty()) return;
   for (const auto& h : o.routes) {
     if (h.protocol != RTPROT_BOOT || route_goes(n.node, h)) continue;
     bool wanted = false;

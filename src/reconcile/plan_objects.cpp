@@ -95,27 +95,40 @@ void Planner::plan_veths() {
 void Planner::plan_ports() {
   for (const auto& v : d_.veths)
     for (const auto* e : {&v.a, &v.b}) {
-      if (e->bridge.empty()) continue;
+      if (e->bridge.empty() || !focused(e->ns, e->ifname)) continue;
       const std::string& backend = judge_.backend_of(e->bridge);
       auto j = judge_.port(*e);
       bool fresh = created_.count({e->ns, e->ifname}) > 0;
-      if (!fresh && j.at && j.right_place && j.vlan_ok && j.options_ok && j.addresses_ok && !reattached_.count(e->ifname))
+      if (!fresh && j.at && j.right_place && j.vlan_ok && j.options_ok && j.qdisc_ok && j.addresses_ok &&
+          !reattached_.count(e->ifname))
         continue;
+      bool keep_qdisc = !e->impairment.empty();
       // A backend that holds the far end's addresses (OVN) gets them; the others need none.
-      plan_.ports[backend].attach_ports.push_back(traits(backend).port_addresses
-                                                      ? judge_.port_spec(v, *e)
-                                                      : backend::PortSpec{e->bridge, e->ifname, e->vlan, e->port});
+      backend::PortSpec spec = traits(backend).port_addresses ? judge_.port_spec(v, *e)
+                                                              : backend::PortSpec{e->bridge, e->ifname, e->vlan, e->port};
+      spec.keep_qdisc = keep_qdisc;
+      plan_.ports[backend].attach_ports.push_back(spec);
       attached_.insert(e->ifname);
+      // The switch must have let go of the device's qdisc before nswire sets it (plan.h).
+      if (!fresh && j.at && j.right_place && !j.qdisc_ok) plan_.ports_first = true;
       std::string detail = e->vlan ? "access VLAN " + std::to_string(*e->vlan) : std::string();
+      if (!fresh && j.at && !j.right_place && !j.qdisc_ok) detail += (detail.empty() ? "" : ", ") + std::string("leave its qdisc to nswire");
       bool moved = !fresh && j.at && !j.right_place;
       bool changed = !fresh && j.at && j.right_place && !reattached_.count(e->ifname);
       if (changed) {
         // Only its settings change: say which, and keep what it had for the undo.
         std::string what = j.vlan_ok ? "" : "access VLAN " + (e->vlan ? std::to_string(*e->vlan) : std::string("none"));
-        if (!j.options_ok) {
-          what += (what.empty() ? "" : ", ") + change(fields(e->port), fields(j.at->port->options));
-          plan_.restore[backend].attach_ports.push_back({e->bridge, e->ifname, j.at->port->vlan, j.at->port->options});
-        }
+        if (!j.options_ok) what += (what.empty() ? "" : ", ") + change(fields(e->port), fields(j.at->port->options));
+        if (!j.qdisc_ok) what += (what.empty() ? "" : ", ") + std::string("leave its qdisc to nswire");
+        // The undo attaches it again as it was (not detached: it was there before this run).
+        const auto& live = *j.at->port;
+        backend::PortSpec before = spec;
+        before.vlan = live.vlan;
+        before.options = live.options;
+        before.keep_qdisc = live.keeps_qdisc;
+        before.peer_mac = live.peer_mac;
+        before.peer_addresses = live.peer_addresses;
+        plan_.restore[backend].attach_ports.push_back(before);
         if (!what.empty()) detail = what;
       } else if (auto options = describe(fields(e->port)); !options.empty()) {
         detail += (detail.empty() ? "" : ", ") + options;

@@ -19,6 +19,8 @@ class Planner {
 
   Plan up();
   Plan down();
+  // Only the two ends of `veth` (plan_link).
+  Plan link(const DesiredVeth& veth);
 
  private:
   using Op = Action::Op;
@@ -51,6 +53,12 @@ class Planner {
   void plan_addresses(const DesiredNamespace& n, NamespaceChanges& c);
   void plan_routes(const DesiredNamespace& n, NamespaceChanges& c, bool fresh_ns);
   void plan_sysctls_and_dns(const DesiredNamespace& n, NamespaceChanges& c);
+  // plan_impair.cpp: root qdiscs of the veth ends in the namespace.
+  void plan_qdiscs(const DesiredNamespace& n, NamespaceChanges& c);
+  // plan_link: only these ends are planned (every end when empty).
+  bool focused(const std::string& node, const std::string& ifname) const {
+    return focus_.empty() || focus_.count({node, ifname}) > 0;
+  }
   void plan_configuration_removals_only();
   bool route_goes(const std::string& node, const netlink::Route& h) const;
   void finish_record();
@@ -60,8 +68,9 @@ class Planner {
   Judge judge_;
   Plan plan_;
   std::set<LinkKey> deleted_, created_, rebuilt_;
-  std::set<std::string> reattached_;
-  std::set<std::string> attached_;    // ports this plan attaches (or sets) in phase 7  // ports that leave their bridge to be attached again (phase 1, 7)
+  std::set<std::string> reattached_;  // ports that leave their bridge to be attached again (phase 1, 7)
+  std::set<std::string> attached_;    // ports this plan attaches (or sets) in phase 7
+  std::set<LinkKey> focus_;           // plan_link's two ends; empty: the whole lab
 };
 
 }  // namespace nswire::reconcile

@@ -12,12 +12,34 @@
 #include <nlohmann/json.hpp>
 
 #include "nswire/error.h"
+#include "nswire/model/impairment.h"
 
 namespace nswire::reconcile {
 namespace fs = std::filesystem;
 namespace {
 
 std::string path_of(const std::string& lab, const char* ext) { return std::string(kLabsDir) + "/" + lab + ext; }
+
+// An override as JSON: {"link", "ns", "ifname", "down", "impairment": {"delay": "20ms", ...}}, the
+// impairment's keys and units those of the lab file (model/impairment.h).
+nlohmann::json override_json(const LinkOverride& o) {
+  nlohmann::json j{{"link", o.link}, {"ns", o.ns}, {"ifname", o.ifname}, {"down", o.down}};
+  if (o.impairment) j["impairment"] = model::impairment_fields(*o.impairment);
+  return j;
+}
+
+LinkOverride override_of(const nlohmann::json& j) {
+  LinkOverride o{.link = j.at("link").get<std::string>(), .ns = j.at("ns").get<std::string>(),
+                 .ifname = j.at("ifname").get<std::string>(), .down = j.value("down", false)};
+  if (j.contains("impairment")) {
+    netlink::Impairment imp;
+    for (const auto& [key, text] : j.at("impairment").get<std::map<std::string, std::string>>())
+      if (auto problem = model::set_impairment_key(imp, key, text); !problem.empty())
+        throw std::runtime_error("override of " + o.link + ": " + key + " \"" + text + "\" " + problem);
+    o.impairment = imp;
+  }
+  return o;
+}
 
 void ensure_dir() {
   std::error_code ec;
@@ -46,6 +68,7 @@ std::optional<StateRecord> load_record(const std::string& lab) {
     r.since = j.value("since", 0LL);
     r.updated = j.value("updated", 0LL);
     r.host = j.value("host", "");
+    for (const auto& o : j.value("overrides", nlohmann::json::array())) r.overrides.push_back(override_of(o));
     return r;
   } catch (const std::exception& e) {
     throw Error("state record " + path_of(lab, ".json") + " is unreadable: " + e.what() +
@@ -60,6 +83,10 @@ void save_record(const StateRecord& r) {
                    {"backend", r.backend},   {"ovsdb", r.ovsdb},     {"settings", r.settings},
                    {"since", r.since},       {"updated", r.updated}};
   if (!r.host.empty()) j["host"] = r.host;  // a lab across hosts: which one this machine is
+  if (!r.overrides.empty()) {
+    auto& list = j["overrides"] = nlohmann::json::array();
+    for (const auto& o : r.overrides) list.push_back(override_json(o));
+  }
   std::string path = path_of(r.lab, ".json"), tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::trunc);

@@ -11,6 +11,8 @@
 #include "nswire/error.h"
 #include "nswire/model/hosts.h"
 #include "nswire/netlink/addresses.h"
+#include "nswire/netlink/qdisc_support.h"
+#include "nswire/reconcile/overrides.h"
 #include "nswire/reconcile/record.h"
 #include "observe.h"
 
@@ -93,9 +95,25 @@ Plan Session::plan() {
 
 Session::Status Session::status() {
   auto record = load_record(lab_.name);
-  auto observed = observe(desired_, record, *backends_);
-  Plan drift = plan_up(desired_, observed);
-  return {object_status(desired_, observed, drift), std::move(drift)};
+  std::vector<LinkOverride> overrides = record ? record->overrides : std::vector<LinkOverride>{};
+  Desired wanted = with_overrides(desired_, overrides);
+  auto observed = observe(wanted, record, *backends_);
+  Plan drift = plan_up(wanted, observed);
+  return {object_status(wanted, observed, drift), std::move(drift), std::move(overrides)};
+}
+
+void Session::check_kernel_support(const Plan& plan, const std::string& verb, const std::string& lab) {
+  std::map<std::string, std::string> kinds;  // kind -> the first end that needs it
+  for (const auto& c : plan.configure)
+    for (const auto& q : c.qdiscs)
+      if (!q.impairment.empty()) kinds.emplace(q.impairment.rate_only() ? "tbf" : "netem", where(c.node, q.ifname));
+  if (kinds.empty()) return;
+  std::vector<std::string> names;
+  for (const auto& [kind, end] : kinds) names.push_back(kind);
+  for (const auto& s : netlink::check_qdisc_support(names))
+    if (!s.available)
+      throw Error(verb + ": lab \"" + lab + "\" needs the " + s.kind + " qdisc (on " + kinds[s.kind] + " egress): " + s.problem +
+                  "; nothing was changed");
 }
 
 Plan Session::up() {
@@ -104,6 +122,12 @@ Plan Session::up() {
   auto observed = observe(desired_, before, *backends_);
   Plan p = plan_up(desired_, observed);
   describe(p.record, file_, lab_, desired_, options_, before, !p.empty());
+  try {
+    check_kernel_support(p, "up", lab_.name);
+  } catch (...) {
+    if (!before) remove_lock_file(lab_.name);  // as if this run had never been
+    throw;
+  }
   if (p.empty()) {
     if (!before || !(*before == p.record)) save_record(p.record);
     say_daemon_logs();

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "judge.h"
+#include "nswire/netlink/tc.h"
 #include "nswire/netns/rules.h"
 #include "switch_text.h"
 
@@ -23,6 +24,7 @@ class Viewer {
     tunnels();
     namespaces();
     veths_and_ports();
+    qdiscs();
     patches();
     addresses_and_routes();
     sysctls_and_dns();
@@ -122,7 +124,10 @@ class Viewer {
       bool paired = judge_.paired(v);
       std::string live = end_state(v.a, a) + ", " + end_state(v.b, b);
       if (a.link && b.link && !paired) live += ", not each other's peer";
-      row("veth", where(v.a.ns, v.a.ifname) + " <-> " + where(v.b.ns, v.b.ifname), v.origin + ", both ends up", live,
+      std::string wanted = v.origin + (v.a.down   ? ", " + where(v.a.ns, v.a.ifname) + " down (override)"
+                                       : v.b.down ? ", " + where(v.b.ns, v.b.ifname) + " down (override)"
+                                                  : ", both ends up");
+      row("veth", where(v.a.ns, v.a.ifname) + " <-> " + where(v.b.ns, v.b.ifname), wanted, live,
           paired && a.as_wanted() && b.as_wanted());
       for (const auto* e : {&v.a, &v.b})
         if (!e->bridge.empty()) port(*e);
@@ -145,8 +150,30 @@ class Viewer {
       live += ", far end " + j.at->port->peer_mac.value_or("(no MAC)");
       for (const auto& a : j.at->port->peer_addresses) live += " " + a.to_string();
     }
+    if (!j.qdisc_ok) live += ", the switch manages its qdisc";
     if (!j.device) live += ", device missing";  // OVS keeps a port's row when its device is deleted behind its back
     row("port", e.ifname, wanted, live, j.as_wanted());
+  }
+
+  static std::string qdisc_text(const netlink::Impairment& imp) {
+    if (imp.empty()) return "none";
+    return std::string(imp.rate_only() ? "tbf " : "netem ") + netlink::describe(imp);
+  }
+
+  // Each end's egress impairment: where the lab wants one, or nswire's own is there.
+  void qdiscs() {
+    for (const auto& v : d_.veths)
+      for (const auto* e : {&v.a, &v.b}) {
+        auto j = judge_.qdisc(*e);
+        if (e->impairment.empty() && !j.ours) continue;
+        std::string live = !j.live || j.live->is_default() ? "none"
+                           : j.live->impairment           ? j.live->kind + " " + netlink::describe(*j.live->impairment)
+                                                          : j.live->kind;
+        if (j.live && !j.live->unlike_ours.empty()) live += " (" + j.live->unlike_ours + ")";
+        if (j.live && !j.live->is_default() && !j.ours) live += ", set by hand";
+        row("qdisc", where(e->ns, e->ifname) + " egress",
+            qdisc_text(e->impairment) + (e->impairment_overridden ? " (override)" : ""), live, j.as_wanted);
+      }
   }
 
   void patches() {
@@ -168,15 +195,18 @@ class Viewer {
         bool device = (n.node.empty() || live_ns.exists) && live_ns.link(ifname);
         for (const auto& p : prefixes) {
           bool present = judge_.address_present(n.node, ifname, p);
+          bool waits = !present && judge_.address_as_wanted(n.node, ifname, p);
           row("address", p.to_string() + " on " + where(n.node, ifname), "present",
-              present ? "present" : device ? "missing" : "no interface", present);
+              present ? "present" : waits ? "gone with the link (held down)" : device ? "missing" : "no interface",
+              present || waits);
         }
       }
       for (size_t i = 0; i < n.routes.size(); ++i) {
         bool present = judge_.route_present(n, i);
+        bool waits = !present && judge_.route_waits(n, i);
         const auto& dev = n.route_dev[i];
         row("route", netlink::describe(n.routes[i]) + (dev.empty() ? "" : " dev " + dev) + " in " + in(n.node), "present",
-            present ? "present" : "missing", present);
+            present ? "present" : waits ? "gone with the link (held down)" : "missing", present || waits);
       }
     }
   }

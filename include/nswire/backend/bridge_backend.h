@@ -45,6 +45,9 @@ struct PortSpec {
   std::string name;
   std::optional<uint16_t> vlan;  // access VLAN (the native VLAN of a trunk with a native vlan_mode)
   PortOptions options;           // the whole of them, like BridgeSpec::options
+  // nswire sets the root qdisc of this port's device (an impairment): the switch must leave it
+  // alone (Open vSwitch replaces the root qdisc of every port it manages QoS on).
+  bool keep_qdisc = false;
   // The device at the far end (the node's interface of a veth): where it is ("blue:eth0"), its
   // MAC when the lab sets one and its addresses. A backend with Traits::port_addresses names
   // its logical port after `peer` and gives it these addresses.
@@ -94,6 +97,7 @@ struct ObservedPort {
   std::string patch_peer;   // non-empty for a native patch port
   std::string error;        // the switch's own complaint about it (OVS Interface error)
   PortOptions options;
+  bool keeps_qdisc = false; // the switch leaves the device's root qdisc alone (Linux: always)
   // A backend with Traits::port_addresses: the far end's MAC and addresses as the switch holds them.
   std::optional<std::string> peer_mac;
   std::vector<IpAddress> peer_addresses;  // sorted

@@ -13,6 +13,7 @@
 
 #include "nswire/ip.h"
 #include "nswire/netlink/routes.h"
+#include "nswire/netlink/tc.h"
 #include "nswire/backend/traits.h"
 #include "nswire/model/lab.h"
 
@@ -34,6 +35,12 @@ struct VethEnd {
   std::optional<uint32_t> mtu;
   std::optional<std::string> mac;
   backend::PortOptions port;      // host ends on a bridge: the port's switch settings
+  // What leaves this end (its egress): the root qdisc nswire sets on it; empty = the kernel's own.
+  netlink::Impairment impairment;
+  // Run-time overrides (`nswire link`, sequences) applied over the file (reconcile's business):
+  // the end wanted administratively down, and whether `impairment` replaces the file's.
+  bool down = false;
+  bool impairment_overridden = false;
   bool operator==(const VethEnd&) const = default;
 };
 
@@ -122,6 +129,18 @@ struct Desired {
   // The traits of a registered backend; throws nswire::Error for an unknown name.
   const backend::Traits& traits(const std::string& backend) const;
 };
+
+// The veth a link name (model::resolve_link_name: NODE:IF, host:IF, BRIDGE:BRIDGE) stands for,
+// and which of its ends the name names: a node interface its node end, a link end itself, a
+// bridge pair the end on the bridge named first. `fault_end` is the end a fault takes down: the
+// bridge side of the named end when it has one (a port, holding no addresses or routes: the node
+// keeps its own and sees the carrier go, as when a switch port is shut), else the named end.
+struct NamedVeth {
+  size_t veth = 0;    // index in Desired::veths
+  bool named_a = false;
+  bool fault_a = false;
+};
+std::optional<NamedVeth> find_veth(const Desired& desired, const Lab& lab, std::string_view name);
 
 // A validated lab -> the objects it wants, following what each backend of `backends` (the
 // registry's catalog) can do. Throws nswire::Error only on what validation should have caught.

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <array>
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,6 +17,7 @@
 
 #include "nswire/backend/switch_options.h"
 #include "nswire/ip.h"
+#include "nswire/netlink/tc.h"
 
 namespace nswire::model {
 
@@ -99,6 +102,22 @@ struct Attach {
   bool operator==(const Attach&) const = default;
 };
 
+// An impairment of a link's traffic as the file writes it: `netem: { delay: 20ms, loss: 1%, ... }`
+// or `rate: 100mbit` (a rate alone becomes a token bucket, anything else netem; see
+// nswire/netlink/tc.h). It acts on the egress of a veth end: on a node interface, `direction`
+// says which way (both: what the node sends and what it receives; out: what it sends; in: what
+// it receives); a link gives one per end (the single-map form: the same on both).
+enum class Direction { both, out, in };
+const char* to_string(Direction d);  // "both" | "out" | "in"
+
+struct ImpairmentSpec {
+  netlink::Impairment value{};
+  Direction direction = Direction::both;
+  Location loc{};
+
+  bool operator==(const ImpairmentSpec&) const = default;
+};
+
 // A node's interface plugged into a bridge: a veth whose node end is `name`.
 struct Interface {
   std::string name{};
@@ -111,6 +130,7 @@ struct Interface {
   // the bridge's backend's traits decide which it may have.
   backend::PortOptions port{};
   std::map<std::string, Location> option_keys{};  // each port-setting key written, where
+  std::optional<ImpairmentSpec> impairment{};  // `netem:` or `rate:`
   Location loc{};
 
   bool operator==(const Interface&) const = default;
@@ -178,6 +198,9 @@ struct Link {
   std::optional<int> mtu{};
   Patch patch = Patch::automatic;
   std::string patch_backend{};        // patch: BACKEND (native, on that backend); empty otherwise
+  // The egress of each end (endpoint order): `netem: MAP` or `rate: R` sets both the same,
+  // `netem: [MAP, MAP]` each its own.
+  std::array<std::optional<ImpairmentSpec>, 2> impairment{};
   Location loc{};
 
   bool operator==(const Link&) const = default;
@@ -189,23 +212,67 @@ enum class Proto { icmp, tcp, udp };
 const char* to_string(Expect e);    // "reachable" | "unreachable"
 const char* to_string(Proto p);     // "icmp" | "tcp" | "udp"
 
-// One entry of `tests:`, a connectivity expectation (not "Test", which gtest owns). Either a
-// pair test (from -> to, where `to` is a node name, meaning its first address, or an IP
-// address), or a mesh test (`mesh` non-empty: every ordered pair of those nodes).
+// Bounds a measuring test states (`rtt: { min: 40ms, max: 80ms }`); unset ends are not checked.
+template <class T>
+struct Bounds {
+  std::optional<T> min{}, max{};
+  bool operator==(const Bounds&) const = default;
+};
+
+// `udp: { rate: 10mbit, loss: { max: 1% }, throughput: { min: 9mbit } }`: datagrams paced at
+// `rate`, loss and the received rate (payload bits per second) checked.
+struct UdpLoad {
+  uint64_t rate_bps = 0;
+  Bounds<double> loss{};           // percent
+  Bounds<uint64_t> throughput{};   // bit/s
+  bool operator==(const UdpLoad&) const = default;
+};
+
+// A step of a sequence that is a fault rather than a test: `down: LINK` or `up: LINK`, LINK
+// being NODE:IF (a node interface or a link end) or BRIDGE:BRIDGE (a bridge-to-bridge link).
+enum class Fault { none, down, up };
+const char* to_string(Fault f);  // "" | "down" | "up"
+
+// One entry of `tests:` (not "Test", which gtest owns). Either
+//  - a pair test (from -> to, where `to` is a node name, meaning its first address, or an IP
+//    address), or a mesh test (`mesh` non-empty: every ordered pair of those nodes);
+//  - a measuring pair test: `rtt:` and/or `loss:` (paced ICMP echoes, `count` of them
+//    `interval` apart), `throughput:` (TCP for `duration`), or `udp:` (UDP load for `duration`);
+//  - a sequence (`steps:` non-empty): tests and faults in order, named `name` in reports;
+//  - inside a sequence only, a fault (`fault` != none) on `link`.
 struct ConnectivityTest {
   std::string from{};
   std::string to{};
   std::vector<std::string> mesh{};
   Expect expect = Expect::reachable;
   Proto proto = Proto::icmp;
-  int port = 0;                      // tcp/udp: 1..65535
-  int count = 1;                     // probes sent; any answer counts as reachable
-  int timeout_ms = 1000;             // per probe
+  int port = 0;                      // tcp/udp: 1..65535; throughput and udp: their receiver's (0 = default)
+  int count = 1;                     // probes sent; any answer counts as reachable (rtt/loss: default 20)
+  int timeout_ms = 1000;             // per probe (rtt/loss: the wait for the last answer)
+  // Measurements.
+  std::optional<Bounds<std::chrono::nanoseconds>> rtt{};
+  std::optional<Bounds<double>> loss{};          // percent of echo requests unanswered
+  std::optional<Bounds<uint64_t>> throughput{};  // TCP goodput, bit/s
+  std::optional<UdpLoad> udp{};
+  std::chrono::nanoseconds interval = std::chrono::milliseconds(10);  // rtt/loss: between requests
+  std::chrono::nanoseconds duration{0};  // throughput (default 2s) and udp (default 1s); 0 = default
+  // Sequences and their faults.
+  std::string name{};
+  std::vector<ConnectivityTest> steps{};
+  Fault fault = Fault::none;
+  std::string link{};
   Location loc{};
 
   bool is_mesh() const { return !mesh.empty(); }
+  bool is_sequence() const { return !steps.empty(); }
+  bool is_fault() const { return fault != Fault::none; }
+  bool is_ping_measure() const { return rtt || loss; }
+  bool measures() const { return rtt || loss || throughput || udp; }
   bool operator==(const ConnectivityTest&) const = default;
 };
+
+inline constexpr int kMeasureCount = 20;  // echo requests of an rtt/loss test without `count`
+inline constexpr std::chrono::milliseconds kThroughputDuration{2000}, kUdpDuration{1000};
 
 // The whole lab file.
 struct Lab {
@@ -231,6 +298,17 @@ const Interface* find_interface(const Node& node, std::string_view name);
 // The address a test `to: NODE` aims at: the node's first interface address, else the first
 // address of a link end on that node; nullopt when the node has none.
 std::optional<IpPrefix> first_address(const Lab& lab, const Node& node);
+// What a fault's LINK (or `nswire link`'s) names: a node interface, a node or host end of a link,
+// or a bridge-to-bridge link (`br0:br1`, either order). nullopt when it names none of them.
+struct LinkName {
+  enum class Kind { interface, link_end, bridges } kind = Kind::interface;
+  const Node* node = nullptr;            // interface, link_end of a node
+  const Interface* interface = nullptr;  // interface
+  const Link* link = nullptr;            // link_end, bridges
+  int end = 0;                           // link_end, bridges: which end of `link` is named first
+};
+std::optional<LinkName> resolve_link_name(const Lab& lab, std::string_view text);
+
 // The backend that serves `b`: its own, else the lab's default.
 inline const std::string& effective_backend(const Lab& lab, const Bridge& b) {
   return b.backend ? *b.backend : lab.backend;

@@ -75,6 +75,9 @@ struct UdpLoadResult {
   uint64_t reordered = 0;      // arrived after a later one
   uint64_t send_errors = 0;    // sends the kernel refused (ENOBUFS, ENETUNREACH, ...)
   uint64_t sent_bps = 0;       // what the pacer achieved, payload bits per second
+  // What arrived, payload bits per second between the first and the last arrival (a rate the
+  // path imposes shows here when sending above it).
+  uint64_t received_bps = 0;
   std::string detail;
   bool operator==(const UdpLoadResult&) const = default;
   double loss_percent() const;
@@ -86,8 +89,9 @@ UdpLoadResult measure_udp_load(const UdpLoadRequest& request);
 struct Bounds {
   std::optional<std::chrono::microseconds> rtt_min;  // every round trip at least this (a delay holds)
   std::optional<std::chrono::microseconds> rtt_max;  // every round trip at most this
-  std::optional<double> loss_max;                    // percent of requests/datagrams unanswered
-  std::optional<uint64_t> throughput_min;            // bit/s
+  std::optional<double> loss_min;                    // percent of requests/datagrams unanswered (a loss holds)
+  std::optional<double> loss_max;
+  std::optional<uint64_t> throughput_min;            // bit/s (UDP: the received rate)
   std::optional<uint64_t> throughput_max;
   bool operator==(const Bounds&) const = default;
 };

@@ -29,6 +29,9 @@ struct Outcome {
   // A test that measures (rtt, loss, throughput, udp loss): its verdict replaces the reachability
   // one, and the reports show its expected bounds, observed figures and, in JSON, "measured".
   std::optional<Measurement> measurement;
+  // A sequence's fault step (a link taken down or brought up), not a probe: `from` names the
+  // link, the measurement says whether the change took.
+  bool fault = false;
 
   bool passed() const { return measurement ? measurement->passed : result.reached == expect_reachable; }
 };

@@ -13,11 +13,23 @@
 #include "nswire/netlink/addresses.h"
 #include "nswire/netlink/links.h"
 #include "nswire/netlink/routes.h"
+#include "nswire/netlink/tc.h"
 
 namespace nswire::reconcile {
 
 // Reconciling works on the model's values (Lab, Desired, ...): its names are ours here.
 using namespace nswire::model;
+
+// A run-time override of the file on one veth end (`nswire link`, a sequence's fault step): its
+// egress impairment instead of the file's, and/or the end administratively down. Kept in the
+// state record until `nswire link ... reset|up` or the next `nswire up` (which restores the file).
+struct LinkOverride {
+  std::string link;                               // as named: "ra:wan", "blue:eth0", "br0:br1"
+  std::string ns, ifname;                         // the veth end it acts on
+  std::optional<netlink::Impairment> impairment;  // set: this instead of the file's
+  bool down = false;
+  bool operator==(const LinkOverride&) const = default;
+};
 
 // What a lab has created, kept under /run/nswire/labs/LAB.json (gone at reboot, like the
 // objects it lists). `down` trusts it together with the ownership marks.
@@ -36,6 +48,7 @@ struct StateRecord {
   long long since = 0;                           // when the lab first came up (Unix seconds)
   long long updated = 0;                         // when an `up` last changed it
   std::string host;                              // a lab across hosts: the host this machine was up as
+  std::vector<LinkOverride> overrides;           // in force now (`nswire link`)
   bool operator==(const StateRecord&) const = default;
 };
 
@@ -50,9 +63,11 @@ struct ObservedNamespace {
   std::map<std::string, std::string> sysctls;   // the keys the lab sets, their current values
   std::optional<std::string> resolv_conf;        // /etc/netns/NODE/resolv.conf, when it exists
   std::map<std::string, bool> tx_checksum;       // veths: TX checksum offload on?
+  std::vector<netlink::RootQdisc> qdiscs;        // every link's root qdisc
 
   const netlink::Link* link(const std::string& name) const;
   const netlink::Link* link(int index) const;
+  const netlink::RootQdisc* qdisc(int ifindex) const;
 };
 
 struct Observed {

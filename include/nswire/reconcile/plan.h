@@ -7,7 +7,8 @@
 //   3. namespace removals
 //   4. bridges (and the tunnels joining them to their other hosts)  5. namespaces  6. veth pairs
 //   7. ports and patches
-//   8. per-namespace configuration (links up/MTU/MAC, addresses, routes, sysctls, resolv.conf)
+//   8. per-namespace configuration (links up/MTU/MAC, addresses, routes, root qdiscs, sysctls,
+//      resolv.conf)
 #pragma once
 
 #include <map>
@@ -23,7 +24,7 @@ namespace nswire::reconcile {
 
 struct Action {
   enum class Op { create, modify, remove };
-  enum class Kind { namespace_, bridge, veth, port, patch, link, address, route, sysctl, dns, mirror, tunnel };
+  enum class Kind { namespace_, bridge, veth, port, patch, link, address, route, sysctl, dns, mirror, tunnel, qdisc };
   // The object, typed: apply and rollback read this, never the text meant for people.
   struct Ref {
     std::string ns;       // the namespace it lives in (node name, or kHost)
@@ -39,15 +40,26 @@ struct Action {
   bool operator==(const Action&) const = default;
 };
 const char* to_string(Action::Op op);    // "create" | "modify" | "remove"
-const char* to_string(Action::Kind kind);  // "namespace" | "bridge" | "veth" | "port" | ... | "dns"
+const char* to_string(Action::Kind kind);  // "namespace" | "bridge" | "veth" | "port" | ... | "dns" | "qdisc"
 
 struct LinkConfig {
   std::string ifname;
+  bool up = true;  // false: an override wants the end administratively down
   std::optional<uint32_t> mtu;
   std::optional<std::string> mac;
   std::optional<std::string> alias;
   bool tx_checksum_off = false;
   bool operator==(const LinkConfig&) const = default;
+};
+
+// A link's root qdisc (its egress impairment), set or taken away. `before` is what the plan saw
+// there, for the rollback: nswire's own one is put back as it was; the kernel's default, or a
+// root someone else set (which nswire cannot rebuild), comes back as the kernel's default.
+struct QdiscChange {
+  std::string ifname;
+  netlink::Impairment impairment;            // empty: delete nswire's root qdisc
+  std::optional<netlink::RootQdisc> before;  // nullopt: the kernel's default (or a new link)
+  bool operator==(const QdiscChange&) const = default;
 };
 
 struct RouteChange {
@@ -64,13 +76,14 @@ struct NamespaceChanges {
   std::vector<LinkConfig> configure_links;   // set up, plus MTU/MAC/alias when given
   std::vector<std::pair<std::string, IpPrefix>> add_addresses, delete_addresses;
   std::vector<RouteChange> add_routes, delete_routes;
+  std::vector<QdiscChange> qdiscs;
   std::map<std::string, std::string> sysctls;
   std::optional<std::pair<std::vector<std::string>, std::vector<std::string>>> resolv_conf;  // nameservers, search
   bool remove_resolv_conf = false;
   bool empty() const {
     return !lo_up && delete_links.empty() && configure_links.empty() && add_addresses.empty() &&
-           delete_addresses.empty() && add_routes.empty() && delete_routes.empty() && sysctls.empty() &&
-           !resolv_conf && !remove_resolv_conf;
+           delete_addresses.empty() && add_routes.empty() && delete_routes.empty() && qdiscs.empty() &&
+           sysctls.empty() && !resolv_conf && !remove_resolv_conf;
   }
 };
 
@@ -86,6 +99,9 @@ struct Plan {
   std::vector<std::string> create_namespaces;         // phase 5
   std::vector<DesiredVeth> create_veths;              // phase 6
   std::map<std::string, backend::Changes> ports;      // phase 7
+  // Phase 7 before phase 8, not beside it: a port's switch is told to leave the device's qdisc
+  // alone (PortSpec::keep_qdisc) before nswire sets it.
+  bool ports_first = false;
   std::vector<NamespaceChanges> configure;            // phase 8
   // What puts back the settings this plan changes on bridges and ports that exist (their switch
   // options, a bridge's mirrors), by backend, as observed: the applier's undo of phases 4 and 7.
@@ -97,6 +113,11 @@ struct Plan {
 // up: from `observed` to `desired`. Throws nswire::Error, naming the object, when something
 // the lab needs exists but belongs to someone else (nothing is planned then).
 Plan plan_up(const Desired& desired, const Observed& observed);
+
+// One link at run time (`nswire link`, a sequence's fault): only what concerns the two ends of
+// `veth` (one of desired.veths) — their state, MTU/MAC/mark, root qdiscs, and the addresses and
+// routes on them. Throws nswire::Error when the pair itself is missing or broken (`up` makes it).
+Plan plan_link(const Desired& desired, const Observed& observed, const DesiredVeth& veth);
 
 // down: remove everything the lab owns (by record and marks), nothing else. `backends` (the
 // registry's catalog) says how each backend's objects go.

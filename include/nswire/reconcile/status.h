@@ -14,7 +14,7 @@
 namespace nswire::reconcile {
 
 struct ObjectStatus {
-  std::string kind;     // bridge | namespace | veth | port | patch | address | route
+  std::string kind;     // bridge | namespace | veth | port | patch | qdisc | address | route | sysctl | dns
   std::string object;   // "br0", "blue", "blue:eth0 <-> blue-eth0-3fa9", "10.0.2.1/24 on blue:eth0"
   std::string wanted;   // what the file asks for
   std::string live;     // what is there now ("missing" when nothing)

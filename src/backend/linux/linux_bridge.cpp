@@ -76,7 +76,8 @@ std::vector<ObservedBridge> LinuxBridgeBackend::observe() {
     b.tunnels = linux_bridge::observe_tunnels(socket, vxlans, l.index);
     for (const auto& [pname, p] : links.by_name) {
       if (p.master != l.index || p.kind == "vxlan") continue;  // a VXLAN port is a tunnel
-      ObservedPort port{.name = pname, .owner = lab_of_link_mark(p.alias)};
+      // A Linux bridge never touches its ports' qdiscs.
+      ObservedPort port{.name = pname, .owner = lab_of_link_mark(p.alias), .keeps_qdisc = true};
       if (l.vlan_filtering) {
         auto v = access_vlan(vlans[p.index]);
         if (v && *v != 1) port.vlan = v;  // VLAN 1 is the bridge's default, not an access VLAN we set

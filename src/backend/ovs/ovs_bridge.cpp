@@ -19,6 +19,8 @@ namespace nswire::backend {
 namespace vs = ovsdb::vswitch;
 namespace {
 
+// The QoS type under which ovs-vswitchd leaves a port's qdisc to others (lib/netdev-linux.c).
+
 std::string owner_of(const vs::StringMap& ids) {
   auto it = ids.find(ovs::kMarkKey);
   return it == ids.end() ? std::string() : it->second;
@@ -173,6 +175,7 @@ std::vector<ObservedBridge> OvsBridgeBackend::observe() {
       if (p.name == b.name || is_tunnel(p)) continue;  // the bridge's own internal port; tunnels
       ObservedPort op{.name = p.name, .owner = owner_of(p.external_ids), .options = ovs::observe_port(p)};
       if (p.tag) op.vlan = static_cast<uint16_t>(*p.tag);
+      op.keeps_qdisc = p.qos && p.qos->type == ovs::kNoopQos;
       for (const auto& i : p.interfaces) {
         if (i.type == "patch") {
           auto peer = i.options.find("peer");
@@ -291,7 +294,7 @@ void OvsBridgeBackend::apply(const Changes& changes) {
       existing = nullptr;
     }
     // The full settings each time, --may-exist: what is already so writes nothing.
-    vs::PortSettings ps = ovs::port_settings(p.options, existing, mark);
+    vs::PortSettings ps = ovs::port_settings(p.options, existing, mark, p.keep_qdisc);
     vs::InterfaceSettings is = ovs::interface_settings(p.options);
     if (existing && existing->tag != tag && !tag) batch.set_port(vs::SetPort(p.name, {}, {}, {}, /*clear_tag=*/true));
     batch.add_port(vs::AddPort(p.bridge, p.name, "", {}, tag, mark, mark, /*may_exist=*/true, ps, is));

@@ -53,7 +53,7 @@ PortOptions observe_port(const vs::Port& p) {
   PortOptions o;
   o.trunks = p.trunks;
   o.vlan_mode = p.vlan_mode.value_or("");
-  if (p.qos) {
+  if (p.qos && p.qos->type != kNoopQos) {
     QosSpec q{.type = p.qos->type};
     if (auto it = p.qos->other_config.find(kMaxRate); it != p.qos->other_config.end())
       q.max_rate = to_u64(it->second).value_or(0);
@@ -119,7 +119,8 @@ std::vector<std::string> bridge_external_ids_to_remove(const BridgeOptions& want
   return out;
 }
 
-vs::PortSettings port_settings(const PortOptions& want, const vs::Port* have, const vs::StringMap& mark) {
+vs::PortSettings port_settings(const PortOptions& want, const vs::Port* have, const vs::StringMap& mark,
+                               bool keep_qdisc) {
   vs::PortSettings s;
   s.trunks = want.trunks;
   s.vlan_mode = want.vlan_mode;
@@ -131,6 +132,9 @@ vs::PortSettings port_settings(const PortOptions& want, const vs::Port* have, co
     q.queues[0].external_ids = mark;
     q.external_ids = mark;
     s.qos = q;
+  } else if (keep_qdisc) {
+    // Written only when the port has none yet: a lab in sync writes nothing.
+    if (!have || !have->qos || have->qos->type != kNoopQos) s.qos = vs::Qos{.type = kNoopQos, .external_ids = mark};
   } else {
     s.clear_qos = have && have->qos;
   }

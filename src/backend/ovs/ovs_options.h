@@ -28,7 +28,12 @@ std::vector<std::string> bridge_external_ids_to_remove(const BridgeOptions& want
                                                        const std::string& mark_key);
 
 // The settings that make a port (and its interface) exactly `want`.
-vs::PortSettings port_settings(const PortOptions& want, const vs::Port* have, const vs::StringMap& mark);
+// A port whose device nswire impairs gets a QoS of type linux-noop (`keep_qdisc`): ovs-vswitchd
+// then leaves its root qdisc alone (it replaces the root qdisc of every port it manages QoS on).
+// It is nswire's, not a setting of the lab: observe_port leaves it out of the options.
+inline constexpr const char* kNoopQos = "linux-noop";
+vs::PortSettings port_settings(const PortOptions& want, const vs::Port* have, const vs::StringMap& mark,
+                               bool keep_qdisc = false);
 vs::InterfaceSettings interface_settings(const PortOptions& want);
 
 // A mirror row as a lab wants it, marked.

@@ -12,8 +12,10 @@
 #   records in /run/nswire/labs are what they were before the case (in a sandbox: none but lo).
 # Prints one PASS/FAIL/XFAIL/XPASS/SKIP line per example+backend and "N passed, N failed[, N
 # skipped]"; exits 1 on any FAIL or XPASS. A VLAN lab's Linux-backend run is SKIPPED, loudly and
-# with the reason, on a kernel without bridge VLAN filtering (this CI machine's): the VM tier
-# (tests/vm) runs it on Debian's kernel, where it must pass. A lab that asks for switch settings a
+# with the reason, on a kernel without bridge VLAN filtering (this CI machine's), and so is a lab
+# that impairs a link with netem on a kernel without sch_netem (after checking that `up` refuses
+# it, naming the module, and changes nothing): the VM tier (tests/vm) runs both on Debian's
+# kernel, where they must pass. A lab that asks for switch settings a
 # backend has not (OpenFlow control, mirrors, QoS, ...: `nswire validate --backend B` refuses it)
 # is SKIPPED on that backend, with the validator's reason. A lab across hosts (a `hosts:`
 # section) is SKIPPED with a pointer to the test that runs it on simulated hosts
@@ -116,6 +118,18 @@ if [[ "${1:-}" == --case ]]; then
   mapfile -t bridges < <(jq -r '.actions[] | select(.kind=="bridge" and .op=="create") | "\(.object) \(.detail)"' <<<"$plan")
   echo "  bridges: ${bridges[*]:-(none)}"
   N graph "$F" >/dev/null 2>"$T/stderr" || fail "graph exited non-zero: $(cat "$T/stderr")"
+  # A lab that impairs a link with netem needs the kernel's sch_netem. Without it, `up` must refuse
+  # before changing anything and name the module; then the case is skipped (exit 77), loudly.
+  netem_ends=$(jq '[.actions[] | select(.kind == "qdisc" and (.detail | startswith("netem")))] | length' <<<"$plan")
+  if [[ "${netem_ends:-0}" -gt 0 ]] && ! unshare --net tc qdisc add dev lo root netem delay 1ms 2>/dev/null; then
+    if step "up refused without sch_netem" 1 N up "$F"; then
+      grep -q 'module sch_netem' "$T/stderr" || fail "up did not name the missing module sch_netem"
+    fi
+    [[ "$(inventory | sort)" == "$before" ]] || fail "the refused up changed something: $(comm -13 <(echo "$before") <(inventory | sort) | tr '\n' ' ')"
+    [[ $failed == 0 ]] || exit 1
+    echo "SKIPPED: this kernel ($(uname -r)) has no sch_netem (the lab impairs $netem_ends link end(s) with netem); nswire up refused it, naming the module, and changed nothing; the VM tier (tests/vm/suite/60-netem.sh, Debian's kernel) runs this lab"
+    exit 77
+  fi
   if step up 0 N up "$F"; then
     case "$base" in
       ovs-sdn)
@@ -312,6 +326,16 @@ for ex in "${examples[@]}"; do
     rc=$?
     secs=$(elapsed "$t0")
     key="$base:$be"
+    if [[ $rc -eq 77 ]]; then  # the case said why it cannot run on this machine
+      why=$(sed -n 's/^SKIPPED: //p' "$log" | tail -n 1)
+      line=$(printf '%-5s %-40s %-6s %6ss  (%s)' SKIP "$base" "$be" "$secs" "$why")
+      echo "$line"
+      summary+=("$line")
+      skip=$((skip + 1))
+      junit_cases+="  <testcase classname=\"examples\" name=\"$base --backend $be\" time=\"$secs\"><skipped message=\"$(xml_escape <<<"$why")\"/></testcase>"$'\n'
+      rm -f "$log"
+      continue
+    fi
     if [[ $rc -eq 0 ]]; then verdict=PASS; else verdict=FAIL; fi
     if [[ -n "${XFAIL[$key]:-}" ]]; then
       if [[ $verdict == FAIL ]]; then verdict=XFAIL; else verdict=XPASS; fi

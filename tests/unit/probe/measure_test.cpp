@@ -89,6 +89,46 @@ TEST(Evaluate, UdpLoss) {
   EXPECT_EQ(m.figures["received"], 990);
 }
 
+TEST(Evaluate, ALossThatMustHoldAndAUdpRateTheLinkImposes) {
+  UdpLoadResult r;
+  r.sent = 2000;
+  r.received = 1990;
+  r.sent_bps = 80000000;
+  r.received_bps = 48300000;
+  Bounds b;
+  b.loss_min = 0.3;
+  b.loss_max = 3.0;
+  b.throughput_min = 40000000;
+  b.throughput_max = 52000000;
+  auto m = evaluate(r, 80000000, b);
+  EXPECT_EQ(m.expected, "loss >= 0.3%, loss <= 3%, throughput >= 40mbit, throughput <= 52mbit");
+  EXPECT_EQ(m.observed, "udp at 80.00 mbit/s (asked 80mbit): loss 0.5% (10/2000), received 48.30 mbit/s");
+  EXPECT_TRUE(m.passed) << m.violations.at(0);
+  EXPECT_EQ(m.figures["received_bps"], 48300000);
+  r.received = 2000;
+  r.received_bps = 79000000;
+  m = evaluate(r, 80000000, b);
+  EXPECT_EQ(m.violations, (std::vector<std::string>{"loss 0% below 0.3%", "throughput 79.00 mbit/s above 52mbit"}));
+  // Without throughput bounds the received rate is a figure, not part of the text.
+  Bounds loss_only;
+  loss_only.loss_max = 3.0;
+  EXPECT_EQ(evaluate(r, 80000000, loss_only).observed, "udp at 80.00 mbit/s (asked 80mbit): loss 0% (0/2000)");
+}
+
+TEST(Report, AFaultStepShowsTheLinkAndWhetherTheChangeTook) {
+  Outcome o{.name = "failover / 1. down ra:wan", .from = "ra:wan", .fault = true};
+  o.measurement = Measurement{.expected = "link ra:wan down", .observed = "down (1 change(s) in 0.01 s)", .passed = true};
+  o.result.detail = "modify link ra:wan";
+  EXPECT_EQ(format_table({o}),
+            "    TEST                       PROTO  TARGET  EXPECTED          OBSERVED                      DETAIL\n"
+            "ok  failover / 1. down ra:wan  link   ra:wan  link ra:wan down  down (1 change(s) in 0.01 s)  modify link ra:wan\n"
+            "1 passed, 0 failed of 1\n");
+  auto json = to_json({o});
+  EXPECT_EQ(json["results"][0]["protocol"], "link");
+  EXPECT_FALSE(json["results"][0].contains("port"));
+  EXPECT_NE(to_junit({o}).find("<system-out>link ra:wan: expected link ra:wan down, observed down"), std::string::npos);
+}
+
 TEST(Report, MeasuredOutcomesShowBoundsAndFigures) {
   Outcome o;
   o.name = "site-a -> site-b rtt";

@@ -119,13 +119,25 @@ inline Observed after_up(const Desired& d, Observed o = empty_system()) {
                              .mac = mac, .up = true, .operstate = "UP", .alias = mark ? link_alias(d.lab, v.origin) : "",
                              .peer_netnsid = v.a.ns == v.b.ns ? -1 : 0});
       ns.tx_checksum[e.ifname] = !d.software_checksums;
+      // Every link has a root qdisc: the kernel's default (noqueue on a veth), or nswire's own
+      // where the lab wants an impairment, read back the way dump_root_qdiscs reports it.
+      netlink::RootQdisc q{.ifindex = idx[k], .kind = "noqueue"};
+      if (!e.impairment.empty()) {
+        bool tbf = e.impairment.rate_only();
+        q = {.ifindex = idx[k], .kind = tbf ? "tbf" : "netem", .handle = tbf ? netlink::kTbfHandle : netlink::kNetemHandle,
+             .impairment = e.impairment.normalized()};
+      }
+      ns.qdiscs.push_back(q);
       // The kernel gives every veth an IPv6 link-local address; the planner must ignore it.
       ns.addresses.push_back({.index = idx[k], .prefix = IpPrefix::from("fe80::1/64"), .scope = RT_SCOPE_LINK});
       if (!e.bridge.empty()) {
         std::optional<uint16_t> vlan = e.vlan;
         // The Linux backend reports VLAN 1 (the bridge default) as no access VLAN.
         if (d.traits(backend_of[e.bridge]).vlan1_is_untagged && vlan == 1) vlan.reset();
-        backend::ObservedPort port{.name = e.ifname, .vlan = vlan, .owner = d.lab, .options = e.port};
+        backend::ObservedPort port{.name = e.ifname, .vlan = vlan, .owner = d.lab, .options = e.port,
+                                   // A Linux bridge leaves every port's qdisc alone; OVS those nswire
+                                   // impairs (a linux-noop QoS).
+                                   .keeps_qdisc = backend_of[e.bridge] == "linux" || !e.impairment.empty()};
         if (d.traits(backend_of[e.bridge]).port_addresses) {  // OVN: the far end's MAC and addresses
           const auto& far = k == 0 ? v.b : v.a;
           port.peer_mac = far.mac;

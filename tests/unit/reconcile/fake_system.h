@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "nswire/error.h"
+#include "nswire/netlink/tc.h"
 #include "nswire/reconcile/system.h"
 
 namespace nswire::reconcile::fake {
@@ -31,6 +32,7 @@ struct SystemState {
   std::set<std::string> resolv_confs;                 // nodes
   std::map<std::string, std::set<std::string>> bridges;  // "backend:bridge" -> its ports
   std::set<std::string> tunnels;                          // "backend:bridge" of each tunnel
+  std::map<std::string, netlink::RootQdisc> qdiscs;     // "node|ifname" -> a root set on it (absent: the default)
   bool operator==(const SystemState&) const = default;
 };
 
@@ -65,6 +67,8 @@ class FakeSystem : public System {
     }
     erase_prefix(state.addresses, node + "|");
     erase_prefix(state.routes, node + "|");
+    for (auto it = state.qdiscs.begin(); it != state.qdiscs.end();)
+      it = it->first.rfind(node + "|", 0) == 0 || !state.peer.count(it->first) ? state.qdiscs.erase(it) : std::next(it);
     for (auto it = state.sysctls.begin(); it != state.sysctls.end();)
       it = it->first.rfind(node + "|", 0) == 0 ? state.sysctls.erase(it) : std::next(it);
   }
@@ -89,7 +93,9 @@ class FakeSystem : public System {
   std::vector<netlink::Link> links(const std::string& node) override {
     std::vector<netlink::Link> out{{.index = 1, .name = "lo"}};
     for (const auto& [k, p] : state.peer)
-      if (k.rfind(node + "|", 0) == 0) out.push_back({.index = static_cast<int>(out.size()) + 1, .name = k.substr(node.size() + 1), .kind = "veth"});
+      if (k.rfind(node + "|", 0) == 0)  // both ends exist, so both are up with a carrier (the applier waits for it)
+        out.push_back({.index = static_cast<int>(out.size()) + 1, .name = k.substr(node.size() + 1), .kind = "veth",
+                       .up = true, .operstate = "UP"});
     for (const auto& [b, ports] : state.bridges)
       if (node.empty()) out.push_back({.index = static_cast<int>(out.size()) + 1, .name = b.substr(b.find(':') + 1)});
     return out;
@@ -222,8 +228,23 @@ class FakeSystem : public System {
     } else if (e.what == "delete link") {
       auto it = state.peer.find(key(node, e.object));
       if (it == state.peer.end()) return {ENODEV, ""};
+      state.qdiscs.erase(it->first);  // a link's qdiscs go with it
+      state.qdiscs.erase(it->second);
       state.peer.erase(it->second);
       state.peer.erase(it);
+    } else if (e.what.rfind("set root qdisc", 0) == 0) {
+      // Read back the way a dump reports it (the request and the dump share their layout).
+      auto q = netlink::parse_root_qdisc(reinterpret_cast<const nlmsghdr*>(batch.buffer().data() + e.offset));
+      if (!state.peer.count(key(node, e.object))) return {ENODEV, ""};
+      if (!q) return {EINVAL, "not a root qdisc"};
+      q->ifindex = 0;
+      state.qdiscs[key(node, e.object)] = *q;
+    } else if (e.what == "delete root qdisc of") {
+      const auto* t = reinterpret_cast<const tcmsg*>(batch.buffer().data() + e.offset + NLMSG_HDRLEN);
+      auto it = state.qdiscs.find(key(node, e.object));
+      if (it == state.qdiscs.end()) return {ENOENT, "Cannot delete qdisc with handle of zero."};
+      if (t->tcm_handle && t->tcm_handle != it->second.handle) return {EINVAL, "Invalid handle."};
+      state.qdiscs.erase(it);
     } else if (e.what == "add address") {
       if (!state.addresses.insert(key(node, e.object)).second) return {EEXIST, ""};
     } else if (e.what == "delete address") {

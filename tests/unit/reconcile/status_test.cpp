@@ -171,14 +171,15 @@ nodes:
     interfaces:
       eth0: { bridge: br0, addresses: [10.0.2.100/24], mtu: 1400, mac: '02:00:00:00:00:aa', trunks: [20, 30],
               vlan: 20, vlan_mode: native-untagged, qos: { max_rate: 10mbit }, policing: { rate: 5mbit, burst: 500kbit } }
-      eth1: { bridge: lb, addresses: [10.0.3.100/24] }
+      eth1: { bridge: lb, addresses: [10.0.3.100/24], rate: 20mbit }
+      eth2: { bridge: br1, rate: 30mbit }
     routes:
       - { to: default, via: 10.0.2.1 }
     sysctls: { net.ipv4.ip_forward: 1 }
     dns: { nameservers: [10.0.2.1] }
   red:
     interfaces:
-      eth0: { bridge: br0, vlan: 20, addresses: [10.0.2.101/24] }
+      eth0: { bridge: br0, vlan: 20, addresses: [10.0.2.101/24], netem: { delay: 5ms, direction: out } }
 )";
   auto d = fake::desired(lab);
   d.software_checksums = true;
@@ -195,6 +196,17 @@ nodes:
     throw std::runtime_error("no port " + name);
   };
   std::string blue_eth0 = blue_host(d);
+  std::string red_host, blue_eth2;
+  for (const auto& v : d.veths) {
+    if (v.b.ns == "red") red_host = v.a.ifname;
+    if (v.b.ns == "blue" && v.b.ifname == "eth2") blue_eth2 = v.a.ifname;
+  }
+  auto root = [&](Observed& o, const std::string& ns, const std::string& name) -> nswire::netlink::RootQdisc& {
+    int index = link(o, ns, name).index;
+    for (auto& q : o.namespaces[ns].qdiscs)
+      if (q.ifindex == index) return q;
+    throw std::runtime_error("no root qdisc on " + name);
+  };
   std::vector<std::pair<std::string, std::function<void(Observed&)>>> drifts = {
       {"bridge STP", [](Observed& o) { fake::bridge(o, "ovs", "br0").stp = false; }},
       {"bridge MTU", [&](Observed& o) { link(o, kHost, "br0").mtu = 9000; }},
@@ -245,6 +257,20 @@ nodes:
       {"dns changed", [](Observed& o) { o.namespaces["blue"].resolv_conf = "nameserver 1.1.1.1\n"; }},
       {"dns gone", [](Observed& o) { o.namespaces["blue"].resolv_conf.reset(); }},
       {"namespace gone", [](Observed& o) { o.namespaces["red"] = {}; }},
+      {"qdisc changed by hand", [&](Observed& o) { root(o, "red", "eth0").impairment->delay = std::chrono::milliseconds(9); }},
+      {"qdisc deleted by hand", [&](Observed& o) { root(o, "blue", "eth1") = {.ifindex = root(o, "blue", "eth1").ifindex, .kind = "noqueue"}; }},
+      {"qdisc replaced by hand",
+       [&](Observed& o) { root(o, "blue", "eth1") = {.ifindex = root(o, "blue", "eth1").ifindex, .kind = "htb", .handle = 0x10000}; }},
+      {"qdisc of nswire's left where none is wanted",
+       [&](Observed& o) {
+         nswire::netlink::Impairment r;
+         r.rate_bps = 8000000;
+         auto& q = root(o, kHost, red_host);  // red's netem is what it sends only
+         q = {.ifindex = q.ifindex, .kind = "tbf", .handle = nswire::netlink::kTbfHandle, .impairment = r};
+       }},
+      {"an OVS port whose qdisc the switch manages", [&](Observed& o) { port(o, blue_eth2).keeps_qdisc = false; }},
+      {"netem with something nswire does not set",
+       [&](Observed& o) { root(o, "red", "eth0").unlike_ours = "netem ecn set"; }},
   };
   auto all_ok = [](const std::vector<ObjectStatus>& rows) {
     return std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.ok; });
