@@ -68,7 +68,7 @@ PY
 MANWIDTH=100 man -l "$share/man/man1/nswire.1" | grep -q "nswire ls" || fail "man page"
 got=$(bash -c 'source "$1"; COMP_WORDS=(nswire up --backend ""); COMP_CWORD=3; _nswire; echo "${COMPREPLY[*]}"' _ \
       "$share/bash-completion/completions/nswire")
-[[ $got == "linux ovs" ]] || fail "installed bash completion: $got"
+[[ $got == "linux ovs ovn" ]] || fail "installed bash completion: $got"
 
 lab=$share/nswire/examples/seed001-three-on-bridge.yaml
 "$n" up "$lab" >/dev/null || fail "up"
