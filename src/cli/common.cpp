@@ -7,6 +7,7 @@
 
 #include "nswire/backend/registry.h"
 #include "nswire/model/validate.h"
+#include "nswire/netns/attach_target.h"
 #include "output.h"
 
 namespace nswire::cli {
@@ -21,13 +22,18 @@ void add_common(CLI::App* cmd, Common& c, bool with_file) {
   cmd->add_flag("--no-wait", c.no_wait, "fail at once when another run holds the lab's lock");
 }
 
+model::ValidateOptions validate_options() {
+  // The checks of the running machine the model leaves to its caller: what `attach` names.
+  return {.path_exists = {}, .attach_problem = netns::attach_path_problem};
+}
+
 model::Checked check(const Common& c) {
-  auto checked = model::check_file(c.file, backend::catalog());
+  auto checked = model::check_file(c.file, backend::catalog(), validate_options());
   if (c.backend.empty() || !checked.ok()) return checked;
   // --backend serves the lab's bridges that name none: validated as they will be served, so what
   // that backend cannot do (by its traits) is refused here too.
   checked.lab.backend = c.backend;
-  checked.diagnostics = model::validate(checked.lab, backend::catalog());
+  checked.diagnostics = model::validate(checked.lab, backend::catalog(), validate_options());
   return checked;
 }
 
