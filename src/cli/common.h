@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nswire/model/lab.h"
 #include "nswire/model/validate.h"
@@ -34,6 +35,8 @@ struct Verb {
 
 // FILE (when `with_file`), --backend, --ovsdb, --json, -v, --no-wait.
 void add_common(CLI::App* cmd, Common& c, bool with_file = true);
+// What the validator may ask of this machine (attach targets: netns::attach_path_problem).
+model::ValidateOptions validate_options();
 // Parse + validate, with --backend applied as the lab's default backend.
 model::Checked check(const Common& c);
 // check(); prints diagnostics; nullopt when the file is invalid.
@@ -41,7 +44,11 @@ std::optional<model::Lab> load(const Common& c, bool print_warnings = true);
 reconcile::Session make_session(const Common& c, model::Lab lab);
 double seconds_since(std::chrono::steady_clock::time_point t);
 
-// One function per verb file; main.cpp lists them.
+// The whole command line on `app` (description, every verb, their flags into `c`); parsing argv
+// with it runs nothing. main.cpp runs the verb whose command parsed.
+std::vector<Verb> build_app(CLI::App& app, Common& c);
+
+// One function per verb file; app.cpp lists them.
 Verb add_validate(CLI::App& app, Common& c);
 Verb add_plan(CLI::App& app, Common& c);
 Verb add_up(CLI::App& app, Common& c);

@@ -1,0 +1,15 @@
+// The whole command line of nswire, built without running anything: every verb's subcommand and
+// flags on one CLI11 app. main.cpp parses argv with it and runs the verb that parsed; the fuzz
+// target cli_args_fuzz parses random argv with it and runs nothing.
+#include "common.h"
+
+namespace nswire::cli {
+
+std::vector<Verb> build_app(CLI::App& app, Common& c) {
+  app.description("nswire: declarative Linux network labs (namespaces, veth, Linux bridge or Open vSwitch)");
+  app.require_subcommand(1);
+  return {add_validate(app, c), add_plan(app, c), add_up(app, c),   add_down(app, c),   add_status(app, c),
+          add_test(app, c),     add_graph(app, c), add_exec(app, c), add_capture(app, c)};
+}
+
+}  // namespace nswire::cli
