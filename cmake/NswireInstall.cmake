@@ -161,8 +161,4 @@ endforeach()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/nswire.pc.in ${PROJECT_BINARY_DIR}/nswire.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/nswire.pc DESTINATION ${NSWIRE_INSTALL_PKGCONFIGDIR} COMPONENT dev)
 
-# The example labs, so an installed nswire has something to bring up.
-if(EXISTS ${PROJECT_SOURCE_DIR}/examples)
-  install(DIRECTORY ${PROJECT_SOURCE_DIR}/examples/ DESTINATION ${CMAKE_INSTALL_DATADIR}/nswire/examples
-          COMPONENT runtime FILES_MATCHING PATTERN "*.yaml" PATTERN "*.yml")
-endif()
+# The example labs are installed by share/CMakeLists.txt, beside the schema they point at.

@@ -1,14 +1,13 @@
 // What every verb shares; see common.h.
 #include "common.h"
 
-#include <unistd.h>
-
 #include <iostream>
 
 #include "nswire/backend/registry.h"
 #include "nswire/model/validate.h"
 #include "nswire/netns/attach_target.h"
 #include "output.h"
+#include "progress.h"
 
 namespace nswire::cli {
 
@@ -50,13 +49,17 @@ std::optional<model::Lab> load(const Common& c, bool print_warnings) {
   return checked.lab;
 }
 
-reconcile::Session make_session(const Common& c, model::Lab lab) {
+reconcile::Session make_session(const Common& c, model::Lab lab, ProgressBar* bar) {
   reconcile::SessionOptions o;
   if (!c.backend.empty()) o.backend = c.backend;
   if (!c.ovsdb.empty()) o.ovsdb = c.ovsdb;
   o.wait_for_lock = !c.no_wait;
-  bool tty = isatty(STDERR_FILENO);
-  if (c.verbose || tty) o.progress = [](const std::string& s) { std::cerr << "  " << s << "\n"; };
+  if (bar && bar->enabled()) {
+    o.steps = [bar](const reconcile::ProgressStep& s) { bar->step(s); };
+    if (c.verbose) o.progress = [bar](const std::string& s) { bar->line(s); };
+  } else if (c.verbose) {
+    o.progress = [](const std::string& s) { std::cerr << "  " << s << "\n"; };
+  }
   return reconcile::Session(std::move(lab), c.file, std::move(o));
 }
 

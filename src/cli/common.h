@@ -35,13 +35,17 @@ struct Verb {
 
 // FILE (when `with_file`), --backend, --ovsdb, --json, -v, --no-wait.
 void add_common(CLI::App* cmd, Common& c, bool with_file = true);
+class ProgressBar;
+
 // What the validator may ask of this machine (attach targets: netns::attach_path_problem).
 model::ValidateOptions validate_options();
 // Parse + validate, with --backend applied as the lab's default backend.
 model::Checked check(const Common& c);
 // check(); prints diagnostics; nullopt when the file is invalid.
 std::optional<model::Lab> load(const Common& c, bool print_warnings = true);
-reconcile::Session make_session(const Common& c, model::Lab lab);
+// With a bar (up, down, test): its steps drawn on the terminal, and with -v the phase lines above
+// it; without one, the phase lines on stderr with -v only.
+reconcile::Session make_session(const Common& c, model::Lab lab, ProgressBar* bar = nullptr);
 double seconds_since(std::chrono::steady_clock::time_point t);
 
 // The whole command line on `app` (description, every verb, their flags into `c`); parsing argv
@@ -58,5 +62,9 @@ Verb add_test(CLI::App& app, Common& c);
 Verb add_graph(CLI::App& app, Common& c);
 Verb add_exec(CLI::App& app, Common& c);
 Verb add_capture(CLI::App& app, Common& c);
+Verb add_schema(CLI::App& app, Common& c);
+Verb add_ls(CLI::App& app, Common& c);
+Verb add_version(CLI::App& app, Common& c);
+Verb add_completion(CLI::App& app, Common& c);
 
 }  // namespace nswire::cli

@@ -7,12 +7,16 @@
 #include "nswire/backend/registry.h"
 #include "nswire/model/validate.h"
 #include "nswire/reconcile/connectivity.h"
+#include "nswire/reconcile/record.h"
 #include "output.h"
+#include "progress.h"
 
 namespace nswire::cli {
 namespace {
 
 using nlohmann::json;
+
+int run_down(const Common& c, const model::Lab& lab);
 
 int cmd_validate(const Common& c) {
   auto checked = check(c);
@@ -45,10 +49,12 @@ int cmd_plan(const Common& c) {
 int cmd_up(const Common& c) {
   auto lab = load(c);
   if (!lab) return kInvalid;
-  auto session = make_session(c, *lab);
+  ProgressBar bar("up", !c.json);
+  auto session = make_session(c, *lab, &bar);
   auto start = std::chrono::steady_clock::now();
   try {
     auto plan = session.up();
+    bar.clear();
     if (c.json) {
       std::cout << json{{"lab", lab->name}, {"ok", true}, {"actions", plan_json(plan)},
                         {"seconds", seconds_since(start)}}.dump(2)
@@ -59,13 +65,32 @@ int cmd_up(const Common& c) {
     }
     return kOk;
   } catch (const std::exception& e) {
+    bar.clear();
     if (c.json) std::cout << json{{"lab", lab->name}, {"ok", false}, {"error", e.what()}}.dump(2) << "\n";
     std::cerr << "nswire: " << e.what() << "\n";
     return kFailed;
   }
 }
 
-int cmd_down(const Common& c) {
+// `down --lab NAME`: the lab by its name alone (its file may be gone); the record says the rest.
+int cmd_down_by_name(Common c, const std::string& name) {
+  if (!model::is_valid_lab_name(name)) {
+    std::cerr << "nswire: \"" << name << "\" is not a lab name\n";
+    return kInvalid;
+  }
+  auto record = reconcile::load_record(name);
+  if (!record) std::cerr << "nswire: lab \"" << name << "\" has no record here; removing what carries its marks\n";
+  if (record && c.ovsdb.empty()) c.ovsdb = record->ovsdb;
+  c.file = record ? record->file : "";
+  return run_down(c, model::Lab{.name = name});
+}
+
+int cmd_down(const Common& c, const std::string& by_name) {
+  if (!by_name.empty()) return cmd_down_by_name(c, by_name);
+  if (c.file.empty()) {
+    std::cerr << "nswire: down needs a lab FILE or --lab NAME\n";
+    return kInvalid;
+  }
   // down needs only the lab's name; a file that no longer validates can still be taken down.
   auto checked = model::check_file(c.file, backend::catalog());
   if (checked.lab.name.empty() || !model::is_valid_lab_name(checked.lab.name)) {
@@ -73,10 +98,15 @@ int cmd_down(const Common& c) {
     std::cerr << "nswire: " << c.file << ": no usable lab name\n";
     return kInvalid;
   }
-  model::Lab lab = checked.ok() ? checked.lab : model::Lab{.name = checked.lab.name};
-  auto session = make_session(c, lab);
+  return run_down(c, checked.ok() ? checked.lab : model::Lab{.name = checked.lab.name});
+}
+
+int run_down(const Common& c, const model::Lab& lab) {
+  ProgressBar bar("down", !c.json);
+  auto session = make_session(c, lab, &bar);
   auto start = std::chrono::steady_clock::now();
   auto plan = session.down();
+  bar.clear();
   if (c.json) {
     std::cout << json{{"lab", lab.name}, {"ok", true}, {"actions", plan_json(plan)},
                       {"seconds", seconds_since(start)}}.dump(2)
@@ -143,9 +173,12 @@ Verb add_up(CLI::App& app, Common& c) {
 }
 
 Verb add_down(CLI::App& app, Common& c) {
-  auto* cmd = app.add_subcommand("down", "remove everything the lab owns");
-  add_common(cmd, c);
-  return {cmd, [&c] { return cmd_down(c); }};
+  auto* cmd = app.add_subcommand("down", "remove everything the lab owns (by its FILE, or by name with --lab)");
+  add_common(cmd, c, /*with_file=*/false);
+  static std::string lab;
+  auto* file = cmd->add_option("FILE", c.file, "lab file (YAML)");
+  cmd->add_option("--lab", lab, "the lab's name, when its file is gone (`nswire ls` lists them)")->excludes(file);
+  return {cmd, [&c] { return cmd_down(c, lab); }};
 }
 
 Verb add_status(CLI::App& app, Common& c) {

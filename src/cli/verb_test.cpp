@@ -8,6 +8,7 @@
 
 #include "nswire/probe/report.h"
 #include "nswire/reconcile/connectivity.h"
+#include "progress.h"
 
 namespace nswire::cli {
 namespace {
@@ -17,12 +18,17 @@ using nlohmann::json;
 int cmd_test(const Common& c, const std::string& junit) {
   auto lab = load(c, false);
   if (!lab) return kInvalid;
-  auto session = make_session(c, *lab);
+  ProgressBar bar("test", !c.json);
+  auto session = make_session(c, *lab, &bar);
   auto start = std::chrono::steady_clock::now();
   std::vector<probe::Outcome> outcomes;
   try {
-    outcomes = reconcile::run_tests(session);
+    reconcile::ProgressSteps steps;
+    if (bar.enabled()) steps = [&bar](const reconcile::ProgressStep& s) { bar.step(s); };
+    outcomes = reconcile::run_tests(session, steps);
+    bar.clear();
   } catch (const std::exception& e) {
+    bar.clear();
     std::cerr << "nswire: test: " << e.what() << "\n";
     return kFailed;
   }
@@ -49,8 +55,9 @@ int cmd_test(const Common& c, const std::string& junit) {
                       {"seconds", secs}, {"results", probe::to_json(outcomes)}, {"possible_causes", causes}}.dump(2)
               << "\n";
   } else {
-    std::cout << probe::format_table(outcomes, c.verbose || summary.failed == 0 || outcomes.size() <= 40);
-    std::printf("%zu passed, %zu failed (%.2f s)\n", summary.passed, summary.failed, secs);
+    // The failures (every probe with -v), then the one summary line.
+    std::cout << probe::format_table(outcomes, c.verbose, /*summary=*/false);
+    std::printf("%zu passed, %zu failed of %zu (%.2f s)\n", summary.passed, summary.failed, summary.tests, secs);
   }
   for (const auto& cause : causes) std::cerr << "possible cause: " << cause << "\n";
   return summary.failed ? kFailed : kOk;

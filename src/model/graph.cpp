@@ -3,6 +3,7 @@
 #include "nswire/model/graph.h"
 
 #include <map>
+#include <optional>
 #include <vector>
 
 namespace nswire::model {
@@ -14,6 +15,7 @@ struct Vertex {
   std::string id;                    // safe identifier for both formats
   Shape shape;
   std::vector<std::string> lines;    // label, one entry per line
+  std::optional<LiveState> live{};   // filled by it when known
 };
 
 struct Edge {
@@ -38,24 +40,33 @@ std::string end_label(const std::string& ifname, const std::vector<IpPrefix>& ad
 
 struct Picture {
   std::string title;
+  std::string legend;  // under the title
   std::vector<Vertex> vertices;
   std::vector<Edge> edges;
 };
 
-Picture draw(const Lab& lab) {
+std::optional<LiveState> state_of(const std::map<std::string, LiveState>& states, const std::string& name) {
+  auto it = states.find(name);
+  if (it == states.end()) return std::nullopt;
+  return it->second;
+}
+
+Picture draw(const Lab& lab, const LiveStatus& live) {
   Picture p;
   p.title = lab.name;
+  if (!live.empty()) p.legend = "live: green as wanted, orange drifting, red missing";
   std::map<std::string, std::string> bridge_ids, node_ids;
   for (size_t i = 0; i < lab.bridges.size(); ++i) {
     const Bridge& b = lab.bridges[i];
-    Vertex v{"bridge" + std::to_string(i), Shape::bridge, {b.name + " (" + effective_backend(lab, b) + ")"}};
+    Vertex v{"bridge" + std::to_string(i), Shape::bridge, {b.name + " (" + effective_backend(lab, b) + ")"},
+             state_of(live.bridges, b.name)};
     for (const auto& a : b.addresses) v.lines.push_back(a.to_string());
     bridge_ids.emplace(b.name, v.id);
     p.vertices.push_back(std::move(v));
   }
   for (size_t i = 0; i < lab.nodes.size(); ++i) {
     const Node& n = lab.nodes[i];
-    Vertex v{"node" + std::to_string(i), Shape::node, {n.name}};
+    Vertex v{"node" + std::to_string(i), Shape::node, {n.name}, state_of(live.nodes, n.name)};
     if (n.attach.kind == AttachKind::pid) v.lines.push_back("attach pid " + std::to_string(n.attach.pid));
     if (n.attach.kind == AttachKind::path) v.lines.push_back("attach " + n.attach.path);
     node_ids.emplace(n.name, v.id);
@@ -128,13 +139,29 @@ std::string joined(const std::vector<std::string>& lines, const std::string& sep
 
 }  // namespace
 
-std::string to_dot(const Lab& lab) {
-  Picture p = draw(lab);
+const char* fill_colour(LiveState s) {
+  switch (s) {
+    case LiveState::as_wanted: return "#c8e6c9";
+    case LiveState::drifting: return "#ffe0b2";
+    case LiveState::missing: break;
+  }
+  return "#ffcdd2";
+}
+
+std::string to_dot(const Lab& lab, const LiveStatus& live) {
+  Picture p = draw(lab, live);
   std::string out = "graph \"" + dot_escape(p.title) + "\" {\n";
-  out += "  graph [rankdir=LR, label=\"" + dot_escape(p.title) + "\"];\n";
+  std::string label = p.legend.empty() ? p.title : p.title + "\n" + p.legend;
+  out += "  graph [rankdir=LR, label=\"" + dot_escape(label) + "\"];\n";
+  // Room between ranks for the interface labels, which sit at the node's end of each edge.
+  out += "  graph [ranksep=2.2, nodesep=0.25, fontname=\"Helvetica\"];\n";
+  out += "  node [fontname=\"Helvetica\", fontsize=11];\n";
+  out += "  edge [fontname=\"Helvetica\", labelfontsize=9, labeldistance=7, labelangle=0];\n";
   for (const auto& v : p.vertices) {
     const char* shape = v.shape == Shape::bridge ? "box" : v.shape == Shape::host ? "house" : "ellipse";
-    out += "  " + v.id + " [shape=" + shape + ", label=\"" + joined(v.lines, "\\n", dot_escape) + "\"];\n";
+    out += "  " + v.id + " [shape=" + shape + ", label=\"" + joined(v.lines, "\\n", dot_escape) + "\"";
+    if (v.live) out += std::string(", style=filled, fillcolor=\"") + fill_colour(*v.live) + "\"";
+    out += "];\n";
   }
   for (const auto& e : p.edges) {
     out += "  " + e.from + " -- " + e.to + " [";
@@ -149,8 +176,8 @@ std::string to_dot(const Lab& lab) {
   return out;
 }
 
-std::string to_mermaid(const Lab& lab) {
-  Picture p = draw(lab);
+std::string to_mermaid(const Lab& lab, const LiveStatus& live) {
+  Picture p = draw(lab, live);
   std::string out = "graph LR\n";
   for (const auto& v : p.vertices) {
     std::string label = "\"" + joined(v.lines, "<br/>", mermaid_escape) + "\"";
@@ -160,6 +187,8 @@ std::string to_mermaid(const Lab& lab) {
       case Shape::host: out += "  " + v.id + "{{" + label + "}}\n"; break;
     }
   }
+  for (const auto& v : p.vertices)
+    if (v.live) out += "  style " + v.id + " fill:" + fill_colour(*v.live) + "\n";
   for (const auto& e : p.edges) {
     std::string label = e.from_label;
     if (!e.to_label.empty()) label += (label.empty() ? "" : " / ") + e.to_label;

@@ -98,9 +98,9 @@ Lab Parser::run(std::string_view text) {
 }
 
 void Parser::parse_settings(const backend::BackendInfo& b, const YAML::Node& v, Lab& lab) {
-  Keys keys;
-  for (const auto& s : b.traits.settings) keys.push_back(s.key);
-  entries(v, b.name, keys, [&](const std::string& k, const YAML::Node&, const YAML::Node& d) {
+  Keys names;  // a backend's settings come from the catalog, not the table
+  for (const auto& s : b.traits.settings) names.push_back(s.key);
+  entries(v, b.name, names, [&](const std::string& k, const YAML::Node&, const YAML::Node& d) {
     auto s = scalar(d, b.name, k);
     if (!s) return;
     const auto& setting = *b.traits.setting(k);
@@ -114,7 +114,7 @@ void Parser::parse_settings(const backend::BackendInfo& b, const YAML::Node& v, 
 
 void Parser::parse_top(const YAML::Node& root, Lab& lab) {
   // Every backend's settings, defaults first; a backend with settings has a top-level section.
-  Keys top{"version", "name", "backend", "bridges", "nodes", "links", "tests"};
+  Keys top = keys("lab");
   for (const auto& b : catalog_) {
     if (b.traits.settings.empty()) continue;
     top.push_back(b.name);
@@ -171,9 +171,7 @@ Bridge Parser::parse_bridge(const std::string& name, const YAML::Node& key, cons
   b.loc = loc(key);
   std::string ctx = "bridge " + quote(name);
   if (!is_map(v, ctx, "")) return b;
-  Keys keys{"backend", "addresses", "stp", "mtu"};
-  keys.insert(keys.end(), kBridgeOptionKeys.begin(), kBridgeOptionKeys.end());
-  entries(v, ctx, keys,
+  entries(v, ctx, keys("bridge"),
           [&](const std::string& k, const YAML::Node& kn, const YAML::Node& x) {
             if (parse_bridge_option(ctx, k, x, b)) {
               b.option_keys[k] = loc(kn);

@@ -39,7 +39,7 @@ std::optional<Link> Parser::parse_link(const YAML::Node& v, size_t index) {
   Link l;
   l.loc = loc(v);
   bool ok = true, have_endpoints = false;
-  entries(v, ctx, {"endpoints", "addresses", "mtu", "patch"},
+  entries(v, ctx, keys("link"),
           [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
             if (k == "endpoints") {
               have_endpoints = true;
@@ -105,7 +105,7 @@ std::optional<ConnectivityTest> Parser::parse_test(const YAML::Node& v, size_t i
   ConnectivityTest t;
   t.loc = loc(v);
   bool has_from = false, has_to = false, has_mesh = false, ok = true;
-  entries(v, ctx, {"from", "to", "mesh", "expect", "proto", "port", "count", "timeout_ms"},
+  entries(v, ctx, keys("test"),
           [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
             auto set_int = [&](int& field) {
               if (auto n = integer(x, ctx, k)) field = *n; else ok = false;
@@ -117,7 +117,7 @@ std::optional<ConnectivityTest> Parser::parse_test(const YAML::Node& v, size_t i
             } else if (k == "mesh") {
               has_mesh = true;
               t.mesh = strings(x, ctx, k);
-              if (!x.IsSequence()) ok = false;
+              if (!x.IsSequence() && !x.IsNull()) ok = false;  // null: an empty mesh, reported below
             } else if (k == "expect") {
               auto s = scalar(x, ctx, k);
               if (s && *s == "reachable") {

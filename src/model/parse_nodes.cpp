@@ -9,7 +9,7 @@ Node Parser::parse_node(const std::string& name, const YAML::Node& key, const YA
   n.loc = loc(key);
   std::string ctx = "node " + quote(name);
   if (!is_map(v, ctx, "")) return n;
-  entries(v, ctx, {"attach", "interfaces", "routes", "dns", "sysctls"},
+  entries(v, ctx, keys("node"),
           [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
             if (k == "attach") {
               n.attach.loc = loc(x);
@@ -19,7 +19,7 @@ Node Parser::parse_node(const std::string& name, const YAML::Node& key, const YA
                                             std::string(kind_name(x))));
                 return;
               }
-              entries(x, ctx + ": attach", {"pid", "path"},
+              entries(x, ctx + ": attach", keys("attach"),
                       [&](const std::string& ak, const YAML::Node&, const YAML::Node& av) {
                         if (++given > 1) {
                           // Keep neither: which one was meant is unknown.
@@ -53,7 +53,7 @@ Node Parser::parse_node(const std::string& name, const YAML::Node& key, const YA
             } else if (k == "dns") {
               if (!is_map(x, ctx, k)) return;
               std::string dctx = ctx + ": dns";
-              entries(x, dctx, {"nameservers", "search"},
+              entries(x, dctx, keys("dns"),
                       [&](const std::string& dk, const YAML::Node&, const YAML::Node& dv) {
                         if (dk == "search") {
                           n.dns.search = strings(dv, dctx, dk);
@@ -91,9 +91,7 @@ Interface Parser::parse_interface(const std::string& node_ctx, const std::string
     error(loc(v), join(ctx, std::string("must be a map with at least \"bridge\", not ") + kind_name(v)));
     return i;
   }
-  Keys keys{"bridge", "addresses", "mtu", "vlan", "mac"};
-  keys.insert(keys.end(), kPortOptionKeys.begin(), kPortOptionKeys.end());
-  entries(v, ctx, keys,
+  entries(v, ctx, keys("interface"),
           [&](const std::string& k, const YAML::Node& kn, const YAML::Node& x) {
             if (parse_port_option(ctx, k, x, i)) {
               i.option_keys[k] = loc(kn);
@@ -125,7 +123,7 @@ std::optional<Route> Parser::parse_route(const std::string& node_ctx, const YAML
   YAML::Node to_node;  // a handle (copy) to the value: the loop's node is a temporary
   bool have_to = false;
   bool ok = true;
-  entries(v, ctx, {"to", "via", "dev"}, [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
+  entries(v, ctx, keys("route"), [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
     if (k == "to") {
       to = scalar(x, ctx, k);
       to_node = x;

@@ -15,10 +15,6 @@ using backend::PolicingSpec;
 using backend::QosSpec;
 using backend::SflowSpec;
 
-const Keys kBridgeOptionKeys{"controller", "inactivity_probe", "fail_mode", "protocols", "datapath_id",
-                             "other_config", "external_ids", "mirrors", "sflow", "ipfix"};
-const Keys kPortOptionKeys{"trunks", "vlan_mode", "qos", "policing"};
-
 namespace {
 
 const std::vector<std::string> kProtocols{"OpenFlow10", "OpenFlow11", "OpenFlow12",
@@ -158,7 +154,7 @@ std::optional<Mirror> Parser::parse_mirror(const std::string& bridge_ctx, const 
     }
     return *s;
   };
-  entries(v, ctx, {"name", "src", "dst", "vlans", "output", "output_vlan"},
+  entries(v, ctx, keys("mirror"),
           [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
             if (k == "name") {
               if (auto s = scalar(x, ctx, k)) m.name = *s;
@@ -260,7 +256,7 @@ bool Parser::parse_bridge_option(const std::string& ctx, const std::string& k, c
     std::string sctx = ctx + ": sflow";
     SflowSpec s;
     bool targets = false;
-    entries(x, sctx, {"targets", "agent", "sampling", "polling", "header"},
+    entries(x, sctx, keys("sflow"),
             [&](const std::string& sk, const YAML::Node&, const YAML::Node& sv) {
               if (sk == "targets") targets = true, s.targets = collectors(sv, sctx, sk);
               else if (sk == "agent") s.agent = scalar(sv, sctx, sk).value_or("");
@@ -275,7 +271,7 @@ bool Parser::parse_bridge_option(const std::string& ctx, const std::string& k, c
     std::string ictx = ctx + ": ipfix";
     IpfixSpec s;
     bool targets = false;
-    entries(x, ictx, {"targets", "sampling", "obs_domain_id", "obs_point_id", "cache_active_timeout", "cache_max_flows"},
+    entries(x, ictx, keys("ipfix"),
             [&](const std::string& ik, const YAML::Node&, const YAML::Node& iv) {
               if (ik == "targets") targets = true, s.targets = collectors(iv, ictx, ik);
               else if (ik == "sampling") s.sampling = count(iv, ictx, ik, 1, 4294967295LL);
@@ -325,7 +321,7 @@ bool Parser::parse_port_option(const std::string& ctx, const std::string& k, con
     std::string qctx = ctx + ": qos";
     QosSpec q{.type = "linux-htb"};
     bool have_rate = false;
-    entries(x, qctx, {"type", "max_rate"}, [&](const std::string& qk, const YAML::Node&, const YAML::Node& qv) {
+    entries(x, qctx, keys("qos"), [&](const std::string& qk, const YAML::Node&, const YAML::Node& qv) {
       if (qk == "type") {
         auto s = scalar(qv, qctx, qk);
         if (s && *s != "linux-htb" && *s != "linux-hfsc")
@@ -346,7 +342,7 @@ bool Parser::parse_port_option(const std::string& ctx, const std::string& k, con
     std::string pctx = ctx + ": policing";
     PolicingSpec p;
     bool have_rate = false, ok = true;
-    entries(x, pctx, {"rate", "burst"}, [&](const std::string& pk, const YAML::Node&, const YAML::Node& pv) {
+    entries(x, pctx, keys("policing"), [&](const std::string& pk, const YAML::Node&, const YAML::Node& pv) {
       auto r = rate(pv, pctx, pk, true);
       if (pk == "rate") have_rate = true;
       ok = ok && r.has_value();

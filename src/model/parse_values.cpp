@@ -47,10 +47,11 @@ std::optional<int> Parser::integer(const YAML::Node& n, const std::string& ctx, 
 std::optional<bool> Parser::boolean(const YAML::Node& n, const std::string& ctx, std::string_view key) {
   auto s = scalar(n, ctx, key);
   if (!s) return std::nullopt;
-  static const std::set<std::string> yes{"true", "True", "TRUE", "yes", "Yes", "on", "On"};
-  static const std::set<std::string> no{"false", "False", "FALSE", "no", "No", "off", "Off"};
-  if (yes.count(*s)) return true;
-  if (no.count(*s)) return false;
+  auto in = [&](const std::vector<std::string>& words) {
+    return std::find(words.begin(), words.end(), *s) != words.end();
+  };
+  if (in(schema::kTrueWords)) return true;
+  if (in(schema::kFalseWords)) return false;
   error(loc(n), join(ctx, quote(key) + ": " + quote(*s) + " is not a boolean (true or false)"));
   return std::nullopt;
 }

@@ -1,5 +1,6 @@
 // The YAML walker behind parse.h, shared by parse*.cpp: one Parser per document, with its
-// type checks and its map walker. Internal to src/topology.
+// type checks and its map walker. The keys of each section come from the table
+// (schema_table.cpp). Internal to src/model.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -14,15 +15,15 @@
 #include "nswire/backend/traits.h"
 #include "nswire/model/diagnostic.h"
 #include "nswire/model/lab.h"
+#include "nswire/model/schema.h"
 #include "suggest.h"
 
 namespace nswire::model::detail {
 
 using Keys = std::vector<std::string_view>;
 
-// The switch-setting keys of bridges and of node interfaces (parse_switch.cpp).
-extern const Keys kBridgeOptionKeys;
-extern const Keys kPortOptionKeys;
+// The keys a section of the lab file may have: the table's (src/model/schema_table.cpp).
+inline const Keys& keys(std::string_view section) { return schema::key_names(section); }
 
 // A document that is huge or aliased into a bomb stops the walk with one error.
 struct Abort {};
@@ -117,7 +118,7 @@ class Parser {
   // Walks a map's entries. With `allowed` non-empty, other keys are reported as unknown;
   // duplicate keys and non-scalar keys are always reported. fn(key, key_node, value).
   template <class F>
-  void entries(const YAML::Node& map, const std::string& ctx, Keys allowed, F&& fn,
+  void entries(const YAML::Node& map, const std::string& ctx, const Keys& allowed, F&& fn,
                const char* what = "key");
 
   void parse_top(const YAML::Node& root, Lab& lab);
@@ -148,7 +149,7 @@ class Parser {
 };
 
 template <class F>
-void Parser::entries(const YAML::Node& map, const std::string& ctx, Keys allowed, F&& fn,
+void Parser::entries(const YAML::Node& map, const std::string& ctx, const Keys& allowed, F&& fn,
                      const char* what) {
   if (!map.IsMap()) return;
   std::set<std::string> seen;

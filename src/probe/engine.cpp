@@ -291,6 +291,7 @@ class Engine {
     if (!extra.empty()) r.detail += "; " + extra;
     st.done = true;
     ++done_;
+    if (options_.progress) options_.progress(done_, probes_.size());
     if (st.client.valid()) {
       epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, st.client.get(), nullptr);
       st.client.reset();

@@ -73,7 +73,7 @@ Summary summarize(const std::vector<Outcome>& outcomes) {
   return s;
 }
 
-std::string format_table(const std::vector<Outcome>& outcomes, bool show_passed) {
+std::string format_table(const std::vector<Outcome>& outcomes, bool show_passed, bool summary) {
   std::vector<const Outcome*> rows;
   for (const auto& o : outcomes)
     if (!o.passed()) rows.push_back(&o);
@@ -103,7 +103,7 @@ std::string format_table(const std::vector<Outcome>& outcomes, bool show_passed)
     out += line(header);
     for (const auto& row : cells) out += line(row);
   }
-  return out + summary_line(summarize(outcomes)) + "\n";
+  return summary ? out + summary_line(summarize(outcomes)) + "\n" : out;
 }
 
 std::string format_matrix(const std::vector<Outcome>& outcomes) {

@@ -52,6 +52,12 @@ class Applier {
   void say(const std::string& s) {
     if (options_.progress) options_.progress(s);
   }
+  // Steps come from this thread, the namespace helper and the porter: one at a time.
+  void step(const std::string& phase, size_t done, size_t total) {
+    if (!options_.steps) return;
+    std::lock_guard<std::mutex> hold(step_lock_);
+    options_.steps({phase, done, total});
+  }
   // Journals an inverse; the porter thread journals its own as its changes take.
   void undo(std::function<void()> fn) {
     std::lock_guard<std::mutex> hold(journal_lock_);
@@ -78,11 +84,18 @@ class Applier {
   // by then the kernel is already releasing the veths in one batch, so a bridge goes with few
   // ports left, where deleting it first would release every port singly.
   void removals() {
+    // Steps of removal: each backend's batch, each namespace's link deletions, each namespace.
+    std::set<std::string> link_namespaces;
+    for (const auto& [node, ifname] : plan_.delete_links) link_namespaces.insert(node);
+    const size_t total = plan_.removals.size() + link_namespaces.size() + plan_.remove_namespaces.size();
+    size_t done = 0;
+    if (total) step("removing", 0, total);
     auto remove_on = [&](backend::RemovalOrder when) {
       for (const auto& [name, changes] : plan_.removals) {
         if (desired_.traits(name).removal != when) continue;
         say("removing from " + name + " bridges");
         system_.apply(name, changes);
+        step("removing", ++done, total);
       }
     };
     remove_on(backend::RemovalOrder::before_links);
@@ -93,8 +106,12 @@ class Applier {
       netlink::Batch b;
       for (const auto& n : names) netlink::delete_link(b, n);
       system_.execute(node, b, kGoneAlready);  // a veth's peer goes with it
+      step("removing", ++done, total);
     }
-    for (const auto& node : plan_.remove_namespaces) system_.remove_namespace(node);
+    for (const auto& node : plan_.remove_namespaces) {
+      system_.remove_namespace(node);
+      step("removing", ++done, total);
+    }
     if (!plan_.remove_namespaces.empty()) say("removed " + std::to_string(plan_.remove_namespaces.size()) + " namespace(s)");
     remove_on(backend::RemovalOrder::after_namespaces);
     wait_vanishing();
@@ -123,6 +140,9 @@ class Applier {
   // failure (an OVS interface error once ovs-vswitchd tried), and what committed must be undone
   // too. Every inverse is one a backend performs on what is already gone without complaint.
   void bridges() {
+    size_t total = 0, done = 0;
+    for (const auto& [name, changes] : plan_.bridges) total += changes.ensure_bridges.size();
+    if (!plan_.bridges.empty()) step("bridges", 0, total);
     for (const auto& [name, changes] : plan_.bridges) {
       say("bridges on " + name + ": " + std::to_string(changes.ensure_bridges.size()));
       backend::Changes inverse;  // the bridges this plan makes on this backend
@@ -134,6 +154,8 @@ class Applier {
         inverse.ensure_bridges = r->second.ensure_bridges;
       if (!inverse.empty()) undo([this, name, inverse] { system_.apply(name, inverse); });
       system_.apply(name, changes);
+      done += changes.ensure_bridges.size();
+      step("bridges", done, total);
     }
   }
 
@@ -198,6 +220,8 @@ class Applier {
     const auto& wanted = plan_.create_namespaces;
     if (wanted.empty()) return;
     say("creating " + std::to_string(wanted.size()) + " namespace(s)");
+    step("namespaces", 0, wanted.size());
+    std::atomic<size_t> count{0};
     std::vector<char> made(wanted.size(), 0);
     std::exception_ptr failure;
     std::mutex failure_lock;
@@ -212,6 +236,7 @@ class Applier {
           // second or more, and routes through a neighbour's link-local address with them).
           for (const char* key : {"net.ipv6.conf.all.accept_dad", "net.ipv6.conf.default.accept_dad"})
             system_.write_sysctl(wanted[i], key, "0");
+          this->step("namespaces", ++count, wanted.size());
         } catch (...) {
           std::lock_guard<std::mutex> hold(failure_lock);
           if (!failure) failure = std::current_exception();
@@ -238,6 +263,7 @@ class Applier {
   void veths() {
     if (plan_.create_veths.empty()) return;
     say("creating " + std::to_string(plan_.create_veths.size()) + " veth pair(s)");
+    step("veth pairs", 0, plan_.create_veths.size());
     netlink::Batch b;
     for (const auto& v : plan_.create_veths) {
       netlink::VethSpec spec{.name = v.a.ifname, .peer_name = v.b.ifname, .mtu = v.a.mtu};
@@ -260,14 +286,18 @@ class Applier {
       });
     }
     netlink::check(b, outcomes);
+    step("veth pairs", plan_.create_veths.size(), plan_.create_veths.size());
   }
 
   // The backends attach ports on a helper thread while this one configures the namespaces: the
   // two share nothing (a port needs its veth, made before; the insides of the namespaces need no
   // port), and on OVS most of attaching is waiting for ovs-vswitchd, which then overlaps ours.
   void ports_while_configuring() {
-    for (const auto& [name, changes] : plan_.ports)
+    size_t ports = 0, attached = 0;
+    for (const auto& [name, changes] : plan_.ports) {
       say("ports on " + name + ": " + std::to_string(changes.attach_ports.size() + changes.add_patches.size()));
+      ports += changes.attach_ports.size() + changes.add_patches.size();
+    }
     std::exception_ptr port_failure;
     auto attach = [&] {
       try {
@@ -293,6 +323,8 @@ class Applier {
           std::string backend = name;
           undo([this, backend, inverse] { system_.apply(backend, inverse); });
           system_.apply(name, changes);
+          attached += changes.attach_ports.size() + changes.add_patches.size();
+          step("ports", attached, ports);
         }
       } catch (...) {
         port_failure = std::current_exception();
@@ -300,6 +332,7 @@ class Applier {
     };
     std::thread porter;
     if (!plan_.ports.empty()) {
+      step("ports", 0, ports);
       if (options_.overlap_ports) porter = std::thread(attach);
       else attach();
     }
@@ -318,7 +351,12 @@ class Applier {
     size_t total = 0;
     for (const auto& c : plan_.configure) total += !c.empty();
     if (total) say("configuring " + std::to_string(total) + " namespace(s)");
-    for (const auto& c : plan_.configure) configure_one(c);
+    if (total) step("configuring", 0, total);
+    size_t done = 0;
+    for (const auto& c : plan_.configure) {
+      configure_one(c);
+      if (!c.empty()) step("configuring", ++done, total);
+    }
   }
 
   void configure_one(const NamespaceChanges& c) {
@@ -395,6 +433,7 @@ class Applier {
   System& system_;
   const ApplyOptions& options_;
   std::mutex journal_lock_;
+  std::mutex step_lock_;
   std::vector<std::function<void()>> journal_;
 };
 

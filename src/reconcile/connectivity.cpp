@@ -35,7 +35,7 @@ std::string owner_of(const Lab& lab, const IpAddress& address) {
 
 }  // namespace
 
-std::vector<probe::Outcome> run_tests(Session& session) {
+std::vector<probe::Outcome> run_tests(Session& session, const ProgressSteps& steps) {
   const Lab& lab = session.lab();
   std::map<std::string, std::unique_ptr<netns::Namespace>> handles;
   auto ns = [&](const std::string& node) -> const netns::Namespace* {
@@ -81,7 +81,12 @@ std::vector<probe::Outcome> run_tests(Session& session) {
       add(t, t.from, t.to);
     }
   }
-  auto results = probe::run(probes);
+  probe::Options options;
+  if (steps) {
+    steps({"probes", 0, probes.size()});
+    options.progress = [&](size_t done, size_t total) { steps({"probes", done, total}); };
+  }
+  auto results = probe::run(probes, options);
   for (size_t i = 0; i < results.size(); ++i) outcomes[i].result = results[i];
   return outcomes;
 }

@@ -40,6 +40,11 @@ std::optional<StateRecord> load_record(const std::string& lab) {
     r.attached = j.value("attached", std::map<std::string, std::string>{});
     r.bridges = j.value("bridges", std::map<std::string, std::string>{});
     r.backends = j.value("backends", std::vector<std::string>{});
+    r.backend = j.value("backend", "");
+    r.ovsdb = j.value("ovsdb", "");
+    r.settings = j.value("settings", std::map<std::string, BackendSettings>{});
+    r.since = j.value("since", 0LL);
+    r.updated = j.value("updated", 0LL);
     return r;
   } catch (const std::exception& e) {
     throw Error("state record " + path_of(lab, ".json") + " is unreadable: " + e.what() +
@@ -50,7 +55,9 @@ std::optional<StateRecord> load_record(const std::string& lab) {
 void save_record(const StateRecord& r) {
   ensure_dir();
   nlohmann::json j{{"lab", r.lab},           {"file", r.file},         {"namespaces", r.namespaces},
-                   {"attached", r.attached}, {"bridges", r.bridges}, {"backends", r.backends}};
+                   {"attached", r.attached}, {"bridges", r.bridges}, {"backends", r.backends},
+                   {"backend", r.backend},   {"ovsdb", r.ovsdb},     {"settings", r.settings},
+                   {"since", r.since},       {"updated", r.updated}};
   std::string path = path_of(r.lab, ".json"), tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::trunc);
@@ -71,6 +78,14 @@ std::vector<std::string> recorded_labs() {
   for (const auto& e : fs::directory_iterator(kLabsDir, ec))
     if (e.path().extension() == ".json") labs.push_back(e.path().stem().string());
   return labs;
+}
+
+bool lab_busy(const std::string& lab) {
+  int fd = open(path_of(lab, ".lock").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool busy = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  close(fd);  // releases the shared lock, if taken
+  return busy;
 }
 
 void remove_lock_file(const std::string& lab) {

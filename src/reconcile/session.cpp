@@ -2,6 +2,8 @@
 #include "nswire/reconcile/session.h"
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <set>
 
 #include "nswire/reconcile/apply.h"
@@ -16,6 +18,24 @@ namespace {
 Lab with_override(Lab lab, const SessionOptions& o) {
   if (o.backend) lab.backend = *o.backend;
   return lab;
+}
+
+long long now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// What the record keeps for `nswire ls` and `down --lab`: where the file is, how the lab was
+// brought up, since when.
+void describe(StateRecord& r, const std::string& file, const Lab& lab, const Desired& desired,
+              const SessionOptions& o, const std::optional<StateRecord>& before, bool changed) {
+  std::error_code ec;
+  auto absolute = file.empty() ? std::filesystem::path() : std::filesystem::absolute(file, ec);
+  r.file = ec ? file : absolute.lexically_normal().string();
+  r.backend = lab.backend;
+  r.ovsdb = o.ovsdb;
+  r.settings = desired.settings;
+  r.since = before && before->since ? before->since : now_seconds();
+  r.updated = changed || !before || !before->updated ? now_seconds() : before->updated;
 }
 
 }  // namespace
@@ -60,9 +80,10 @@ Plan Session::up() {
   auto before = load_record(lab_.name);
   auto observed = observe(desired_, before, *backends_);
   Plan p = plan_up(desired_, observed);
-  p.record.file = file_;
+  describe(p.record, file_, lab_, desired_, options_, before, !p.empty());
   if (p.empty()) {
     if (!before || !(*before == p.record)) save_record(p.record);
+    say_daemon_logs();
     return p;
   }
   // Record the union of old and new first: if this process dies mid-way, the next up or
@@ -81,7 +102,7 @@ Plan Session::up() {
   save_record(during);
   try {
     auto system = with_fault_hook(make_real_system(desired_, *backends_));
-    apply_plan(desired_, p, *system, {.verb = "up", .progress = options_.progress});
+    apply_plan(desired_, p, *system, {.verb = "up", .progress = options_.progress, .steps = options_.steps});
   } catch (...) {
     if (before) {
       save_record(*before);
@@ -93,7 +114,20 @@ Plan Session::up() {
     throw;
   }
   save_record(p.record);
+  say_daemon_logs();
   return p;
+}
+
+void Session::say_daemon_logs() {
+  if (!options_.progress) return;
+  std::set<std::string> used;
+  for (const auto& b : desired_.bridges) used.insert(b.backend);
+  for (const auto& name : used) {
+    auto logs = backends_->get(name).daemon_logs();
+    std::string files;
+    for (const auto& l : logs) files += (files.empty() ? "" : ", ") + l;
+    if (!files.empty()) options_.progress(name + " daemons log to " + files);
+  }
 }
 
 Plan Session::down() {
@@ -114,7 +148,7 @@ Plan Session::down() {
   Observed observed = observe(none, record, *backends_);
   Plan p = plan_down(lab_.name, observed, desired_.backends);
   auto system = with_fault_hook(make_real_system(none, *backends_));
-  apply_plan(none, p, *system, {.verb = "down", .progress = options_.progress});
+  apply_plan(none, p, *system, {.verb = "down", .progress = options_.progress, .steps = options_.steps});
   if (record)  // placeholders of namespaces a killed run never finished
     for (const auto& n : record->namespaces) netns::remove_stale(n);
   remove_record(lab_.name);

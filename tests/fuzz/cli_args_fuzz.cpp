@@ -1,8 +1,7 @@
 // libFuzzer target over the command line: random argv (the input split at NUL bytes) parsed by
 // the real app (cli::build_app, every verb and flag) and no verb run. Parsing must end in
 // success or a CLI::ParseError (help, a missing or bad argument, an unknown flag) and never
-// crash, hang or throw anything else; a successful parse names exactly one verb, with the FILE
-// every verb requires. Build: CXX=clang++ cmake -DNSWIRE_FUZZ=ON ...; seeds in
+// crash, hang or throw anything else; a successful parse names exactly one verb. Build: CXX=clang++ cmake -DNSWIRE_FUZZ=ON ...; seeds in
 // tests/fuzz/corpus/cli_args_fuzz (NUL-separated argv, without argv[0]).
 #include <cstddef>
 #include <cstdint>
@@ -35,11 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;  // what main() turns into a message and an exit code
   }
   int parsed = 0;
-  for (const auto& v : verbs) {
-    if (!v.command->parsed()) continue;
-    ++parsed;
-    if (v.command->get_option("FILE")->count() != 1) __builtin_trap();  // required, given once
-  }
+  for (const auto& v : verbs) parsed += v.command->parsed() ? 1 : 0;
   if (parsed != 1) __builtin_trap();  // require_subcommand(1): one verb, or a ParseError
   return 0;
 }

@@ -132,6 +132,9 @@ class BridgeBackend {
   // any lab on this machine still has a record. A backend that started something of its own for
   // the labs (the embedded Open vSwitch) stops it when none remains.
   virtual void release(bool labs_remain) { (void)labs_remain; }
+  // Where the daemons this backend started for the labs write their logs (`nswire up -v` says
+  // it); empty when it runs none or uses daemons someone else started.
+  virtual std::vector<std::string> daemon_logs() { return {}; }
 };
 
 // What a backend needs to know about its surroundings.

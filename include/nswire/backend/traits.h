@@ -27,6 +27,7 @@ struct Setting {
   std::string key;
   std::vector<std::string> values;  // the accepted values
   std::string default_value;
+  std::string description{};  // one sentence for people (the lab file's JSON Schema shows it)
   bool operator==(const Setting&) const = default;
 };
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -80,6 +81,8 @@ struct Options {
   // order, and their timeout starts when they start. ICMP probes share one raw socket per
   // (namespace, address family) and are not limited by this.
   std::size_t max_sockets_in_flight = 256;
+  // Called on the probing thread each time a probe finishes (done of total), for a progress bar.
+  std::function<void(std::size_t done, std::size_t total)> progress;
 };
 
 // Runs all probes concurrently and returns one Result per probe, in the same order. Connectivity

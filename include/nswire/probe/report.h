@@ -41,8 +41,9 @@ struct Summary {
 Summary summarize(const std::vector<Outcome>& outcomes);
 
 // A table, failures first (each with expected vs observed and the probe's detail), then passes
-// unless show_passed is false, and a closing summary line ("2 passed, 1 failed of 3").
-std::string format_table(const std::vector<Outcome>& outcomes, bool show_passed = true);
+// unless show_passed is false, and a closing summary line ("2 passed, 1 failed of 3") unless
+// summary is false. No row to show, no header.
+std::string format_table(const std::vector<Outcome>& outcomes, bool show_passed = true, bool summary = true);
 
 // A matrix for a mesh: one row per source, one column per target (numbered; row n is the node of
 // column n), "✓" where every outcome for that pair held, "✗" where one did not, "·" on the

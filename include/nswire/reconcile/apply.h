@@ -8,6 +8,7 @@
 
 #include "nswire/model/desired.h"
 #include "nswire/reconcile/plan.h"
+#include "nswire/reconcile/progress.h"
 #include "nswire/reconcile/system.h"
 
 namespace nswire::reconcile {
@@ -16,7 +17,8 @@ using Progress = std::function<void(const std::string&)>;
 
 struct ApplyOptions {
   std::string verb = "up";       // names the run in errors: "up failed: ..."
-  Progress progress;             // human progress lines
+  Progress progress;             // human progress lines (one as each phase begins)
+  ProgressSteps steps;           // the same run as steps; called from the applier's threads, one at a time
   // Backends attach ports on a helper thread while this one configures the namespaces (they
   // share nothing). Off: one after the other, in a fixed order (for tests that check it).
   bool overlap_ports = true;

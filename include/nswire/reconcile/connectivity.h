@@ -6,12 +6,14 @@
 #include <vector>
 
 #include "nswire/probe/report.h"
+#include "nswire/reconcile/progress.h"
 #include "nswire/reconcile/session.h"
 
 namespace nswire::reconcile {
 
-// Runs every expectation of the session's lab; the lab must be up.
-std::vector<probe::Outcome> run_tests(Session& session);
+// Runs every expectation of the session's lab; the lab must be up. `steps` (optional) hears
+// phase "probes" as they finish.
+std::vector<probe::Outcome> run_tests(Session& session, const ProgressSteps& steps = {});
 
 }  // namespace nswire::reconcile
 

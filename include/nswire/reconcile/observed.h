@@ -28,6 +28,13 @@ struct StateRecord {
   std::map<std::string, std::string> attached;   // node -> namespace path (never deleted)
   std::map<std::string, std::string> bridges;    // name -> backend
   std::vector<std::string> backends;             // backends the lab has used
+  // For `nswire ls` and for `down --lab NAME` when the file is gone (absent in older records:
+  // empty, 0). Kept by the session, not the planner.
+  std::string backend;                           // the lab's default backend as brought up (--backend)
+  std::string ovsdb;                             // the --ovsdb it was brought up with, if any
+  std::map<std::string, BackendSettings> settings;  // the lab's backend settings
+  long long since = 0;                           // when the lab first came up (Unix seconds)
+  long long updated = 0;                         // when an `up` last changed it
   bool operator==(const StateRecord&) const = default;
 };
 

@@ -18,6 +18,9 @@ void remove_record(const std::string& lab);
 // Labs that have a record (so the embedded OVS knows whether anyone still uses it).
 std::vector<std::string> recorded_labs();
 
+// Whether a run holds the lab's lock now (looked at without creating the lock's file).
+bool lab_busy(const std::string& lab);
+
 // Removes the lock's file (while holding the lock), and the labs directory when it is empty.
 void remove_lock_file(const std::string& lab);
 

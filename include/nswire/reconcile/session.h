@@ -14,6 +14,7 @@
 #include "nswire/model/desired.h"
 #include "nswire/model/lab.h"
 #include "nswire/reconcile/plan.h"
+#include "nswire/reconcile/progress.h"
 #include "nswire/reconcile/status.h"
 
 namespace nswire::reconcile {
@@ -25,6 +26,7 @@ struct SessionOptions {
   std::string ovsdb;               // --ovsdb
   bool wait_for_lock = true;
   std::function<void(const std::string&)> progress;  // human progress lines
+  ProgressSteps steps;                               // the same, as steps for a progress bar
 };
 
 class Session {
@@ -58,6 +60,8 @@ class Session {
   std::unique_ptr<Backends> make_backends() const;
   // Tells every backend used that this run is done with it, then starts afresh.
   void release_backends();
+  // Where the daemons the lab's backends started write their logs, as progress lines.
+  void say_daemon_logs();
 
   Lab lab_;
   std::string file_;

@@ -2,8 +2,8 @@
 // (naming the Debian package when it is missing), run a daemon's own launcher (--detach) with
 // stdout to /dev/null and stderr kept in a file for the error message, read its pidfile, tell a
 // live daemon from an exited one (a zombie not yet reaped counts as gone), stop it by pid.
-// The OVN engine uses it; the embedded Open vSwitch (src/backend/ovs/embedded.cpp) holds the
-// same steps privately and could move onto this.
+// The OVN engine and the embedded Open vSwitch (src/backend/ovs/embedded.cpp) use it; both pass
+// -vconsole:off, so their daemons log only to their --log-file.
 #pragma once
 
 #include <sys/types.h>

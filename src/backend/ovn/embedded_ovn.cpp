@@ -54,7 +54,7 @@ void start_database(const std::string& db, const char* schema, const std::vector
   std::vector<std::string> argv = {server, path(db + ".db"), "--remote=punix:" + path(db + ".sock")};
   for (const auto& r : remotes) argv.push_back("--remote=" + r);
   argv.insert(argv.end(), {"--unixctl=" + path(db + ".ctl"), "--pidfile=" + path(db + ".pid"),
-                           "--log-file=" + path(db + ".log"), "--detach", "--no-chdir"});
+                           "--log-file=" + path(db + ".log"), "--detach", "--no-chdir", "-vconsole:off"});
   daemon::run("start the embedded OVN " + db + " ovsdb-server", argv, ovn_env(), path(db + ".stderr"));
 }
 
@@ -139,7 +139,7 @@ void start_controller(const EmbeddedOptions& o) {
 
   daemon::run("start the embedded ovn-controller",
               {controller, o.ovs, "--pidfile=" + path("ovn-controller.pid"), "--log-file=" + path("ovn-controller.log"),
-               "--detach", "--no-chdir"},
+               "--detach", "--no-chdir", "-vconsole:off"},
               ovn_env(), path("ovn-controller.stderr"));
 
   // Ready when its chassis is in the Southbound database.
@@ -245,7 +245,7 @@ void start_embedded(const EmbeddedOptions& o) {
                   {daemon::find_binary("ovn-northd", "ovn-central"), "--ovnnb-db=" + nb_endpoint(),
                    "--ovnsb-db=" + sb_endpoint(), "--pidfile=" + path("ovn-northd.pid"),
                    "--unixctl=" + path("ovn-northd.ctl"), "--log-file=" + path("ovn-northd.log"), "--detach",
-                   "--no-chdir"},
+                   "--no-chdir", "-vconsole:off"},
                   ovn_env(), path("ovn-northd.stderr"));
     }
   }

@@ -16,6 +16,7 @@
 
 #include "nswire/error.h"
 #include "nswire/netlink/links.h"
+#include "ovn/daemon.h"
 #include "ovsdb/client.h"
 #include "ovsdb/vswitch.h"
 
@@ -36,29 +37,11 @@ std::string find_binary(const std::string& name) {
               "(apt-get install openvswitch-switch) or point --ovsdb at a running ovsdb-server");
 }
 
-// Runs a daemon's own launcher (it detaches itself) and waits for it to return.
-void run(const std::vector<std::string>& argv) {
-  pid_t pid = fork();
-  if (pid < 0) throw Error(errno_message("fork", argv[0], errno));
-  if (pid == 0) {
-    int null = open("/dev/null", O_RDWR);
-    if (null >= 0) {
-      dup2(null, 0);
-      dup2(null, 1);
-    }
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw Error("start embedded Open vSwitch: " + argv[0] + " failed (exit " +
-                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) + "); see " +
-                kEmbeddedDir + "/*.log");
+// Runs a daemon's own launcher (it detaches itself) and waits for it to return. The daemons log
+// only to their files: console logging off, stdout to /dev/null, stderr (where a daemon that
+// cannot start says why) to LEAF.stderr beside the logs, quoted in the error.
+void run(const std::string& what, const std::vector<std::string>& argv, const std::string& leaf) {
+  daemon::run("start embedded Open vSwitch: " + what, argv, {}, dir_path((leaf + ".stderr").c_str()));
 }
 
 bool answers(const std::string& target) {
@@ -121,19 +104,23 @@ void start_embedded() {
   std::string db = dir_path("conf.db");
   if (!embedded_running()) {
     fs::remove(db, ec);
-    run({tool, "create", db, kSchema});
-    run({server, db, "--remote=punix:" + dir_path("db.sock"), "--unixctl=" + dir_path("ovsdb-server.ctl"),
+    run("create its database", {tool, "create", db, kSchema}, "ovsdb-tool");
+    run("ovsdb-server",
+        {server, db, "--remote=punix:" + dir_path("db.sock"), "--unixctl=" + dir_path("ovsdb-server.ctl"),
          "--pidfile=" + dir_path("ovsdb-server.pid"), "--log-file=" + dir_path("ovsdb-server.log"), "--detach",
-         "--no-chdir"});
+         "--no-chdir", "-vconsole:off"},
+        "ovsdb-server");
     // What `ovs-vsctl init` does: the root row must exist before ovs-vswitchd reads it.
     ovsdb::Client client(embedded_endpoint());
     auto rows = client.transact(ovsdb::vswitch::kDatabase, {ovsdb::op::select("Open_vSwitch", {}, {"_uuid"})});
     if (rows.at(0).rows.empty())
       client.transact(ovsdb::vswitch::kDatabase, {ovsdb::op::insert("Open_vSwitch", {})});
   }
-  run({vswitchd, embedded_endpoint(), "--unixctl=" + dir_path("ovs-vswitchd.ctl"),
+  run("ovs-vswitchd",
+      {vswitchd, embedded_endpoint(), "--unixctl=" + dir_path("ovs-vswitchd.ctl"),
        "--pidfile=" + dir_path("ovs-vswitchd.pid"), "--log-file=" + dir_path("ovs-vswitchd.log"), "--detach",
-       "--no-chdir"});
+       "--no-chdir", "-vconsole:off"},
+      "ovs-vswitchd");
 }
 
 void stop_embedded() {

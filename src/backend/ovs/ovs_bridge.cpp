@@ -46,7 +46,11 @@ Traits traits() {
           .ingress_policing = true,
           // The datapath's own devices: the kernel datapath's and the userspace datapath's tap.
           .reserved_bridge_names = {"ovs-system", "ovs-netdev"},
-          .settings = {{.key = "datapath", .values = {"auto", "system", "netdev"}, .default_value = "auto"}}};
+          .settings = {{.key = "datapath",
+                        .values = {"auto", "system", "netdev"},
+                        .default_value = "auto",
+                        .description = "The Open vSwitch datapath of the lab's bridges: system (the kernel's), netdev "
+                                       "(userspace), or auto (system when the openvswitch module is loaded)."}}};
 }
 
 std::unique_ptr<BridgeBackend> make(const Context& context) { return std::make_unique<OvsBridgeBackend>(context); }
@@ -69,6 +73,11 @@ void OvsBridgeBackend::release(bool labs_remain) {
 }
 
 std::uint64_t OvsBridgeBackend::write_transactions() const { return client_ ? client_->write_transactions() : 0; }
+std::vector<std::string> OvsBridgeBackend::daemon_logs() {
+  if (!ovs::embedded_running() || ovs::resolve_endpoint(context_.ovsdb, /*start=*/false) != ovs::embedded_endpoint())
+    return {};
+  return {std::string(ovs::kEmbeddedDir) + "/ovsdb-server.log", std::string(ovs::kEmbeddedDir) + "/ovs-vswitchd.log"};
+}
 
 ovsdb::Client& OvsBridgeBackend::client() {
   if (!client_) {

@@ -40,6 +40,7 @@ class OvsBridgeBackend final : public BridgeBackend {
   void release(bool labs_remain) override;
   // OVSDB transactions that wrote something, since this backend connected (tests: one per apply).
   std::uint64_t write_transactions() const;
+  std::vector<std::string> daemon_logs() override;
 
  private:
   ovsdb::Client& client();  // connects (or starts the embedded OVS) on first use

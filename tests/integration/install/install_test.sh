@@ -33,6 +33,13 @@ if grep -rqs -- "$(cd "$here/../../.." && pwd)/" "$(dirname "$config")" "$pc"; t
 fi
 "$prefix/bin/nswire" validate "$here/../../../examples/seed001-three-on-bridge.yaml" >/dev/null \
   || fail "installed nswire cannot validate examples/seed001-three-on-bridge.yaml"
+# What the command brings beside it: the schema, the completions where each shell looks under a
+# prefix other than /usr, the man page.
+for f in share/nswire/lab.schema.json share/bash-completion/completions/nswire share/zsh/site-functions/_nswire \
+         share/fish/vendor_completions.d/nswire.fish share/man/man1/nswire.1 share/nswire/examples/vlan-access.yaml; do
+  [[ -s $prefix/$f ]] || fail "$f not installed"
+done
+cmp -s "$prefix/share/nswire/lab.schema.json" <("$prefix/bin/nswire" schema) || fail "installed schema is not \`nswire schema\`"
 
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)

@@ -70,3 +70,19 @@ TEST(Corpus, EveryValidFilePasses) {
     EXPECT_FALSE(c.lab.name.empty()) << f;
   }
 }
+
+// The examples are lab files users copy: each must be valid as shipped (a template's __PID__
+// filled in, attach targets taken to exist, as run-examples.sh makes them).
+TEST(Corpus, EveryExampleIsValid) {
+  auto files = yaml_files(NSWIRE_EXAMPLES);
+  ASSERT_GE(files.size(), 5u);
+  ValidateOptions exists{.path_exists = [](const std::string&) { return true; }};
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (auto at = text.find("__PID__"); at != std::string::npos; at = text.find("__PID__")) text.replace(at, 7, "4242");
+    Checked c = check_string(text, f.filename().string(), nswire::backend::catalog(), exists);
+    for (const auto& d : c.diagnostics)
+      if (d.severity == Severity::error) ADD_FAILURE() << d.to_string();
+  }
+}

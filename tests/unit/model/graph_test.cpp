@@ -66,3 +66,22 @@ TEST(Graph, NoHostVertexWithoutHostLinks) {
   EXPECT_EQ(to_dot(lab).find("host"), std::string::npos);
   EXPECT_EQ(to_mermaid(lab), "graph LR\n  bridge0[\"b (linux)\"]\n");
 }
+
+TEST(Graph, ALiveStatusFillsBridgesAndNodesAndSaysWhatTheColoursMean) {
+  Lab lab = parse_string(kLab, "g.yaml", nswire::backend::catalog());
+  LiveStatus live{.bridges = {{"br0", LiveState::as_wanted}, {"br1", LiveState::missing}},
+                  .nodes = {{"blue", LiveState::drifting}}};
+  std::string dot = to_dot(lab, live);
+  EXPECT_NE(dot.find("bridge0 [shape=box, label=\"br0 (ovs)\\n10.0.2.1/24\", style=filled, fillcolor=\"#c8e6c9\"];"),
+            std::string::npos) << dot;
+  EXPECT_NE(dot.find("bridge1 [shape=box, label=\"br1 (linux)\", style=filled, fillcolor=\"#ffcdd2\"];"),
+            std::string::npos) << dot;
+  EXPECT_NE(dot.find("node0 [shape=ellipse, label=\"blue\", style=filled, fillcolor=\"#ffe0b2\"];"),
+            std::string::npos) << dot;
+  EXPECT_NE(dot.find("node1 [shape=ellipse, label=\"red\\\"x\"];"), std::string::npos) << dot;  // not known: unfilled
+  EXPECT_NE(dot.find("label=\"g1\\nlive: green as wanted, orange drifting, red missing\""), std::string::npos) << dot;
+  std::string m = to_mermaid(lab, live);
+  EXPECT_NE(m.find("  style bridge1 fill:#ffcdd2\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("  style node0 fill:#ffe0b2\n"), std::string::npos) << m;
+  EXPECT_EQ(to_dot(lab, {}), to_dot(lab));
+}

@@ -1,6 +1,8 @@
 // Report formats, byte for byte where people read them, structurally (through xmllint, a parser
 // nswire did not write) where CI tools read them.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <stdio.h>
 #include <sys/wait.h>
 
@@ -74,6 +76,14 @@ TEST(ProbeReportTable, CanHidePasses) {
             "2 passed, 2 failed of 4\n");
   std::vector<Outcome> all_ok{sample()[0]};
   EXPECT_EQ(format_table(all_ok, false), "1 passed, 0 failed of 1\n");
+}
+
+TEST(ProbeReportTable, CanLeaveTheSummaryToTheCaller) {
+  std::vector<Outcome> all_ok{sample()[0]};
+  EXPECT_EQ(format_table(all_ok, false, false), "");
+  std::string failures = format_table(sample(), false, false);
+  EXPECT_EQ(failures.find("passed"), std::string::npos) << failures;
+  EXPECT_EQ(std::count(failures.begin(), failures.end(), '\n'), 3);  // header and two failures
 }
 
 TEST(ProbeReportMatrix, RowsFromColumnsTo) {
