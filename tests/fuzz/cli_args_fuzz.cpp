@@ -1,8 +1,9 @@
 // libFuzzer target over the command line: random argv (the input split at NUL bytes) parsed by
 // the real app (cli::build_app, every verb and flag) and no verb run. Parsing must end in
 // success or a CLI::ParseError (help, a missing or bad argument, an unknown flag) and never
-// crash, hang or throw anything else; a successful parse names exactly one verb. Build: CXX=clang++ cmake -DNSWIRE_FUZZ=ON ...; seeds in
-// tests/fuzz/corpus/cli_args_fuzz (NUL-separated argv, without argv[0]).
+// crash, hang or throw anything else; a successful parse names exactly one verb.
+// Build: CXX=clang++ cmake -DNSWIRE_FUZZ=ON ...; seeds in tests/fuzz/corpus/cli_args_fuzz
+// (NUL-separated argv, without argv[0]).
 #include <cstddef>
 #include <cstdint>
 #include <string>
