@@ -3,6 +3,9 @@
 // Rows are written the way ovn-nbctl writes them: a new port is inserted and added to its
 // switch's (router's) `ports` set by a mutate; a removed port is taken out of the set and
 // deleted; a removed switch or router is deleted (its ports, not root rows, go with it).
+// Several clients may write one lab at once (nswire on each host of a lab): the transaction
+// carries `wait` guards, so it fails instead of creating a second switch of a name, or deleting
+// a switch another client just added a port to; the caller then reads and plans again.
 #include "ovsdb/ovn_nb.h"
 
 #include "ovsdb/error.h"
@@ -155,10 +158,32 @@ class Planner {
 
   std::string fresh(const char* prefix) { return std::string(prefix) + std::to_string(++counter_); }
 
-  // Fails the transaction if a row we change was deleted (or renamed) meanwhile.
-  void require(const std::string& table, const Uuid& uuid, const std::string& name) {
+  // Fails the transaction if a row of that name appeared meanwhile: names of switches and routers
+  // are not unique in the schema, so two clients creating the same one at once would make two.
+  void absent(const std::string& table, const std::string& name) {
+    plan_.ops.push_back(op::wait(table, {where_eq("name", Datum::string(name))}, {"name"}, "==", {}, 0));
+  }
+
+  // Fails the transaction if a row we change was deleted (or renamed) meanwhile, or if a column
+  // we change from what we read (`seen`: its ports set, a map we replace) was changed by another
+  // writer: their change is not lost, ours is planned again.
+  void require(const std::string& table, const Uuid& uuid, const std::string& name, Row seen = {}) {
     if (!required_.insert(uuid).second) return;
-    plan_.ops.push_back(op::wait(table, {where_uuid(uuid)}, {"name"}, "==", {Row{{"name", Datum::string(name)}}}, 0));
+    seen["name"] = Datum::string(name);
+    std::vector<std::string> columns;
+    for (const auto& [column, value] : seen) columns.push_back(column);
+    plan_.ops.push_back(op::wait(table, {where_uuid(uuid)}, columns, "==", {seen}, 0));
+  }
+
+  Datum port_set(const std::vector<SwitchPort>& ports) const {
+    Datum::Set set;
+    for (const auto& p : ports) set.emplace_back(cur_.switch_port_uuid.at(p.name));
+    return Datum::set(set);
+  }
+  Datum port_set(const std::vector<RouterPort>& ports) const {
+    Datum::Set set;
+    for (const auto& p : ports) set.emplace_back(cur_.router_port_uuid.at(p.name));
+    return Datum::set(set);
   }
 
   NamedUuid insert_switch_port(const SwitchPort& p) {
@@ -189,6 +214,7 @@ class Planner {
             {"ports", Datum::set(ports)},
             {"external_ids", Datum::string_map(sw.external_ids)}};
     if (!sw.other_config.empty()) row["other_config"] = Datum::string_map(sw.other_config);
+    absent("Logical_Switch", sw.name);
     plan_.ops.push_back(op::insert("Logical_Switch", row, fresh("ls")));
     plan_.changes.push_back("create logical switch " + sw.name + " with " + std::to_string(sw.ports.size()) + " port(s)");
   }
@@ -199,6 +225,7 @@ class Planner {
     Row row{{"name", Datum::string(r.name)},
             {"ports", Datum::set(ports)},
             {"external_ids", Datum::string_map(r.external_ids)}};
+    absent("Logical_Router", r.name);
     plan_.ops.push_back(op::insert("Logical_Router", row, fresh("lr")));
     plan_.changes.push_back("create logical router " + r.name + " with " + std::to_string(r.ports.size()) + " port(s)");
   }
@@ -239,7 +266,11 @@ class Planner {
     if (!drop.empty()) mutations.push_back({"ports", "delete", Datum::set(drop)});
     if (!add.empty()) mutations.push_back({"ports", "insert", Datum::set(add)});
     if (row.empty() && mutations.empty()) return;
-    require("Logical_Switch", uuid, have.name);
+    Row seen;
+    if (!mutations.empty()) seen["ports"] = port_set(have.ports);
+    if (row.count("other_config")) seen["other_config"] = Datum::string_map(have.other_config);
+    if (row.count("external_ids")) seen["external_ids"] = Datum::string_map(have.external_ids);
+    require("Logical_Switch", uuid, have.name, seen);
     if (!row.empty()) {
       plan_.ops.push_back(op::update("Logical_Switch", {where_uuid(uuid)}, row));
       plan_.changes.push_back("update logical switch " + want.name + " (" + join(what) + ")");
@@ -292,7 +323,10 @@ class Planner {
     if (!drop.empty()) mutations.push_back({"ports", "delete", Datum::set(drop)});
     if (!add.empty()) mutations.push_back({"ports", "insert", Datum::set(add)});
     if (row.empty() && mutations.empty()) return;
-    require("Logical_Router", uuid, have.name);
+    Row seen;
+    if (!mutations.empty()) seen["ports"] = port_set(have.ports);
+    if (row.count("external_ids")) seen["external_ids"] = Datum::string_map(have.external_ids);
+    require("Logical_Router", uuid, have.name, seen);
     if (!row.empty()) {
       plan_.ops.push_back(op::update("Logical_Router", {where_uuid(uuid)}, row));
       plan_.changes.push_back("update logical router " + want.name + " (external_ids)");
@@ -322,6 +356,11 @@ class Planner {
       if (!owned_by(p.external_ids, want_.name))
         clash("logical switch " + sw.name + " holds port " + p.name + " of " + owner_of(p.external_ids) +
               "; remove that port first");
+    // ... and fails the transaction if a port was added to it meanwhile (by another client).
+    Datum::Set seen;
+    for (const auto& p : sw.ports) seen.emplace_back(cur_.switch_port_uuid.at(p.name));
+    plan_.ops.push_back(op::wait("Logical_Switch", {where_uuid(cur_.switch_rows[index])}, {"ports"}, "==",
+                                 {Row{{"ports", Datum::set(seen)}}}, 0));
     plan_.ops.push_back(op::delete_rows("Logical_Switch", {where_uuid(cur_.switch_rows[index])}));
     for (const auto& p : sw.ports)
       plan_.ops.push_back(op::delete_rows("Logical_Switch_Port", {where_uuid(cur_.switch_port_uuid.at(p.name))}));
@@ -334,6 +373,10 @@ class Planner {
       if (!owned_by(p.external_ids, want_.name))
         clash("logical router " + r.name + " holds port " + p.name + " of " + owner_of(p.external_ids) +
               "; remove that port first");
+    Datum::Set seen;
+    for (const auto& p : r.ports) seen.emplace_back(cur_.router_port_uuid.at(p.name));
+    plan_.ops.push_back(op::wait("Logical_Router", {where_uuid(cur_.router_rows[index])}, {"ports"}, "==",
+                                 {Row{{"ports", Datum::set(seen)}}}, 0));
     plan_.ops.push_back(op::delete_rows("Logical_Router", {where_uuid(cur_.router_rows[index])}));
     for (const auto& p : r.ports)
       plan_.ops.push_back(op::delete_rows("Logical_Router_Port", {where_uuid(cur_.router_port_uuid.at(p.name))}));

@@ -192,6 +192,7 @@ class Differ {
     row["vlan_mode"] = optional_string(p.vlan_mode);
     row["bond_mode"] = optional_string(p.bond_mode);
     row["lacp"] = optional_string(p.lacp);
+    row["protected"] = Datum::boolean(p.protected_);
     return row;
   }
 
@@ -202,7 +203,8 @@ class Differ {
     if (p.qos) qos = qos_ref(*p.qos);
     std::string name = fresh("port");
     Row row{{"name", Datum::string(p.name)}, {"interfaces", Datum::set(ifaces)}};
-    for (const auto& [k, v] : port_columns(p)) put(row, k.c_str(), v);
+    for (const auto& [k, v] : port_columns(p))
+      if (k != "protected" || p.protected_) put(row, k.c_str(), v);  // false is the default
     put(row, "qos", optional_ref(qos));
     put(row, "external_ids", Datum::string_map(p.external_ids));
     put(row, "other_config", Datum::string_map(p.other_config));

@@ -147,6 +147,7 @@ void apply_port_settings(const State& s, const std::string& command, Port& p, co
   set_enum(command, "vlan_mode", p.vlan_mode, c.vlan_mode, {"access", "trunk", "native-tagged", "native-untagged", "dot1q-tunnel"});
   set_enum(command, "bond_mode", p.bond_mode, c.bond_mode, {"active-backup", "balance-slb", "balance-tcp"});
   set_enum(command, "lacp", p.lacp, c.lacp, {"active", "passive", "off"});
+  if (c.protected_) p.protected_ = *c.protected_;
   merge(p.other_config, c.set_other_config, c.remove_other_config);
   if (c.clear_qos && c.qos) throw Error(command, "invalid argument", "both a QoS and clear_qos");
   if (c.clear_qos) p.qos.reset();

@@ -20,7 +20,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kColumns = {
       "other_config", "mirrors", "sflow", "ipfix", "datapath_id", "status"}},
     {"Port",
      {"_uuid", "name", "tag", "external_ids", "interfaces", "trunks", "vlan_mode", "bond_mode", "lacp", "other_config",
-      "qos", "bond_active_slave"}},
+      "qos", "bond_active_slave", "protected"}},
     {"Interface",
      {"_uuid", "name", "type", "options", "ofport", "error", "external_ids", "ingress_policing_rate",
       "ingress_policing_burst", "other_config", "link_state"}},
@@ -95,6 +95,7 @@ Port read_port(const Tables& t, const Uuid& pu, const Row& r) {
   port.lacp = col(r, "lacp").optional_string();
   port.other_config = col(r, "other_config").as_string_map();
   port.bond_active_slave = col(r, "bond_active_slave").optional_string();
+  if (auto p = col(r, "protected"); !p.empty()) port.protected_ = p.as_boolean();
   for (const auto& qu : col(r, "qos").uuids())
     if (const Row* q = find(t, "QoS", qu)) port.qos = read_qos(t, qu, *q);
   for (const auto& iu : col(r, "interfaces").uuids()) {

@@ -3,6 +3,7 @@
 #include "nswire/backend/registry.h"
 
 #include "linux/linux_bridge.h"
+#include "ovn/ovn_bridge.h"
 #include "ovs/ovs_bridge.h"
 
 namespace nswire::backend {
@@ -18,6 +19,7 @@ const std::vector<Entry>& entries() {
   static const std::vector<Entry> all{
       {"linux", linux_bridge::traits, linux_bridge::make},  // the default
       {"ovs", ovs::traits, ovs::make},
+      {"ovn", ovn::traits, ovn::make},
   };
   return all;
 }

@@ -16,23 +16,25 @@ void add_common(CLI::App* cmd, Common& c, bool with_file) {
   cmd->add_option("--backend", c.backend, "override the file's default bridge backend")
       ->check(CLI::IsMember(backend::backend_names()));
   cmd->add_option("--ovsdb", c.ovsdb, "OVSDB server: unix:PATH or tcp:HOST:PORT");
+  cmd->add_option("--host", c.host, "a lab across hosts: which of its hosts this machine is (default: by address)");
   cmd->add_flag("--json", c.json, "machine-readable output on stdout");
   cmd->add_flag("-v,--verbose", c.verbose, "show progress");
   cmd->add_flag("--no-wait", c.no_wait, "fail at once when another run holds the lab's lock");
 }
 
-model::ValidateOptions validate_options() {
-  // The checks of the running machine the model leaves to its caller: what `attach` names.
-  return {.path_exists = {}, .attach_problem = netns::attach_path_problem};
+model::ValidateOptions validate_options(const Common& c) {
+  // The checks of the running machine the model leaves to its caller: what `attach` names (on
+  // this host's part of a lab across hosts).
+  return {.path_exists = {}, .attach_problem = netns::attach_path_problem, .host = c.host};
 }
 
 model::Checked check(const Common& c) {
-  auto checked = model::check_file(c.file, backend::catalog(), validate_options());
+  auto checked = model::check_file(c.file, backend::catalog(), validate_options(c));
   if (c.backend.empty() || !checked.ok()) return checked;
   // --backend serves the lab's bridges that name none: validated as they will be served, so what
   // that backend cannot do (by its traits) is refused here too.
   checked.lab.backend = c.backend;
-  checked.diagnostics = model::validate(checked.lab, backend::catalog(), validate_options());
+  checked.diagnostics = model::validate(checked.lab, backend::catalog(), validate_options(c));
   return checked;
 }
 
@@ -53,6 +55,7 @@ reconcile::Session make_session(const Common& c, model::Lab lab, ProgressBar* ba
   reconcile::SessionOptions o;
   if (!c.backend.empty()) o.backend = c.backend;
   if (!c.ovsdb.empty()) o.ovsdb = c.ovsdb;
+  if (!c.host.empty()) o.host = c.host;
   o.wait_for_lock = !c.no_wait;
   if (bar && bar->enabled()) {
     o.steps = [bar](const reconcile::ProgressStep& s) { bar->step(s); };

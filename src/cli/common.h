@@ -22,6 +22,7 @@ struct Common {
   std::string file;
   std::string backend;
   std::string ovsdb;
+  std::string host;  // --host: which of a lab's hosts this machine is
   bool json = false;
   bool verbose = false;
   bool no_wait = false;
@@ -33,12 +34,12 @@ struct Verb {
   std::function<int()> run;
 };
 
-// FILE (when `with_file`), --backend, --ovsdb, --json, -v, --no-wait.
+// FILE (when `with_file`), --backend, --ovsdb, --host, --json, -v, --no-wait.
 void add_common(CLI::App* cmd, Common& c, bool with_file = true);
 class ProgressBar;
 
 // What the validator may ask of this machine (attach targets: netns::attach_path_problem).
-model::ValidateOptions validate_options();
+model::ValidateOptions validate_options(const Common& c);
 // Parse + validate, with --backend applied as the lab's default backend.
 model::Checked check(const Common& c);
 // check(); prints diagnostics; nullopt when the file is invalid.

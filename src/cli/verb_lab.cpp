@@ -18,6 +18,9 @@ using nlohmann::json;
 
 int run_down(const Common& c, const model::Lab& lab);
 
+// " on host h1" for a lab across hosts, "" otherwise.
+std::string on_host(const reconcile::Session& s) { return s.host().empty() ? "" : " on host " + s.host(); }
+
 int cmd_validate(const Common& c) {
   auto checked = check(c);
   if (c.json) {
@@ -36,12 +39,14 @@ int cmd_plan(const Common& c) {
   auto session = make_session(c, *lab);
   auto plan = session.plan();
   if (c.json) {
-    std::cout << json{{"lab", lab->name}, {"actions", plan_json(plan)}}.dump(2) << "\n";
+    json out{{"lab", lab->name}, {"actions", plan_json(plan)}};
+    if (!session.host().empty()) out["host"] = session.host();
+    std::cout << out.dump(2) << "\n";
   } else if (plan.empty()) {
-    std::cout << "lab \"" << lab->name << "\" is in sync: nothing to do\n";
+    std::cout << "lab \"" << lab->name << "\"" << on_host(session) << " is in sync: nothing to do\n";
   } else {
     std::cout << format_plan(plan) << plan.actions.size() << " change(s) planned for lab \"" << lab->name
-              << "\"\n";
+              << "\"" << on_host(session) << "\n";
   }
   return kOk;
 }
@@ -56,12 +61,13 @@ int cmd_up(const Common& c) {
     auto plan = session.up();
     bar.clear();
     if (c.json) {
-      std::cout << json{{"lab", lab->name}, {"ok", true}, {"actions", plan_json(plan)},
-                        {"seconds", seconds_since(start)}}.dump(2)
-                << "\n";
+      json out{{"lab", lab->name}, {"ok", true}, {"actions", plan_json(plan)}, {"seconds", seconds_since(start)}};
+      if (!session.host().empty()) out["host"] = session.host();
+      std::cout << out.dump(2) << "\n";
     } else {
       if (c.verbose) std::cout << format_plan(plan);
-      std::printf("lab \"%s\" is up: %zu change(s) in %.2f s\n", lab->name.c_str(), plan.actions.size(), seconds_since(start));
+      std::printf("lab \"%s\"%s is up: %zu change(s) in %.2f s\n", lab->name.c_str(), on_host(session).c_str(),
+                  plan.actions.size(), seconds_since(start));
     }
     return kOk;
   } catch (const std::exception& e) {
@@ -108,12 +114,13 @@ int run_down(const Common& c, const model::Lab& lab) {
   auto plan = session.down();
   bar.clear();
   if (c.json) {
-    std::cout << json{{"lab", lab.name}, {"ok", true}, {"actions", plan_json(plan)},
-                      {"seconds", seconds_since(start)}}.dump(2)
-              << "\n";
+    json out{{"lab", lab.name}, {"ok", true}, {"actions", plan_json(plan)}, {"seconds", seconds_since(start)}};
+    if (!session.host().empty()) out["host"] = session.host();
+    std::cout << out.dump(2) << "\n";
   } else {
     if (c.verbose) std::cout << format_plan(plan);
-    std::printf("lab \"%s\" is down: %zu change(s) in %.2f s\n", lab.name.c_str(), plan.actions.size(), seconds_since(start));
+    std::printf("lab \"%s\"%s is down: %zu change(s) in %.2f s\n", lab.name.c_str(), on_host(session).c_str(),
+                plan.actions.size(), seconds_since(start));
   }
   return kOk;
 }
@@ -129,17 +136,18 @@ int cmd_status(const Common& c) {
   if (c.json) {
     json w = json::array();
     for (const auto& x : warnings) w.push_back(x.message);
-    std::cout << json{{"lab", lab->name},
-                      {"in_sync", plan.empty()},
-                      {"objects", status_json(status.objects)},
-                      {"drift", plan_json(plan)},
-                      {"warnings", w}}
-                     .dump(2)
-              << "\n";
+    json out{{"lab", lab->name},
+             {"in_sync", plan.empty()},
+             {"objects", status_json(status.objects)},
+             {"drift", plan_json(plan)},
+             {"warnings", w}};
+    if (!session.host().empty()) out["host"] = session.host();
+    std::cout << out.dump(2) << "\n";
   } else {
     const auto& d = session.desired();
-    std::printf("lab \"%s\": %zu bridge(s), %zu namespace(s), %zu veth pair(s), %zu patch(es)\n", lab->name.c_str(),
-                d.bridges.size(), d.namespaces.size() - 1, d.veths.size(), d.patches.size());
+    std::printf("lab \"%s\"%s: %zu bridge(s), %zu namespace(s), %zu veth pair(s), %zu patch(es)%s\n", lab->name.c_str(),
+                on_host(session).c_str(), d.bridges.size(), d.namespaces.size() - 1, d.veths.size(), d.patches.size(),
+                d.tunnels.empty() ? "" : (", " + std::to_string(d.tunnels.size()) + " tunnel(s)").c_str());
     // Small labs show every object; big ones the drifting ones and a count (-v: all).
     std::cout << format_status(status.objects, c.verbose || status.objects.size() <= 30);
     if (plan.empty()) {

@@ -1,12 +1,14 @@
 // Lab model -> Desired objects; see include/nswire/model/desired.h.
 #include "nswire/model/desired.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <algorithm>
 #include <set>
 
 #include "nswire/error.h"
+#include "nswire/model/hosts.h"
 
 namespace nswire::model {
 namespace {
@@ -52,6 +54,19 @@ std::string patch_ifname(const std::string& lab, const std::string& from, const 
 
 std::string link_alias(const std::string& lab, const std::string& origin) { return "nswire:" + lab + " " + origin; }
 
+std::string generated_mac(const std::string& key) {
+  // 64-bit FNV-1a; five of its bytes after 02 (locally administered, unicast).
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[18];
+  std::snprintf(buf, sizeof buf, "02:%02x:%02x:%02x:%02x:%02x", unsigned(h >> 32) & 0xff, unsigned(h >> 24) & 0xff,
+                unsigned(h >> 16) & 0xff, unsigned(h >> 8) & 0xff, unsigned(h) & 0xff);
+  return buf;
+}
+
 const DesiredNamespace* Desired::find_namespace(const std::string& node) const {
   for (const auto& n : namespaces)
     if (n.node == node) return &n;
@@ -63,16 +78,48 @@ const backend::Traits& Desired::traits(const std::string& backend) const {
   throw Error("internal: no backend \"" + backend + "\" in the catalog");
 }
 
-Desired flatten(const Lab& lab, const backend::Catalog& backends) {
+Desired flatten(const Lab& lab, const backend::Catalog& backends, const std::string& host) {
   Desired d;
   d.lab = lab.name;
   d.backends = backends;
   d.settings = lab.settings;
+  const Placement placement = place(lab);
+  const std::string here = host.empty() ? default_host(lab) : host;
+  d.host = here;
+  d.spans_hosts = lab.hosts.size() > 1;
+  const Host* self = find_host(lab, here);
   std::map<std::string, std::string> backend_of;
+  std::map<std::string, uint32_t> span_mtu;  // bridges whose frames cross hosts: what they may carry
   for (const auto& b : lab.bridges) {
     const std::string& backend = effective_backend(lab, b);
     backend_of[b.name] = backend;
-    d.bridges.push_back({b.name, backend, b.stp, to_mtu(b.mtu), b.options, {}});
+    if (!placement.on(b.name, here)) {
+      d.elsewhere.push_back(b.name);
+      continue;
+    }
+    const auto& traits = d.traits(backend);
+    auto span = span_of(lab, placement, b, traits);
+    DesiredBridge db{b.name, backend, b.stp, to_mtu(b.mtu), b.options, {}};
+    if (span) {
+      span_mtu[b.name] = span->mtu();
+      db.hosts = span->hosts;
+      if (!db.mtu && traits.bridge_is_device) db.mtu = span->mtu();
+    }
+    if (!traits.bridge_is_device) {
+      db.addresses = b.addresses;
+      if (b.vni) db.vni = static_cast<uint32_t>(*b.vni);
+    }
+    d.bridges.push_back(db);
+    if (!span || traits.span != backend::Span::tunnels || !self || !self->address) continue;
+    DesiredTunnel t{.bridge = b.name, .backend = backend, .type = span->encapsulation.type,
+                    .vni = placement.vni.at(b.name), .local = self->address->to_string(), .peers = {},
+                    .mtu = span->mtu(), .underlay_mtu = span->underlay_mtu, .overhead = span->overhead};
+    for (const auto& other : span->hosts) {
+      const Host* h = find_host(lab, other);
+      if (other != here && h && h->address) t.peers.push_back({other, h->address->to_string()});
+    }
+    std::sort(t.peers.begin(), t.peers.end(), [](const auto& x, const auto& y) { return x.address < y.address; });
+    d.tunnels.push_back(std::move(t));
   }
 
   d.namespaces.push_back({.node = kHost});
@@ -81,8 +128,10 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends) {
       if (n.node == node) return n;
     throw Error("internal: namespace of node \"" + node + "\" not flattened");
   };
+  // A device bridge's addresses are the host namespace's, on its home host.
   for (const auto& b : lab.bridges)
-    for (const auto& a : b.addresses) ns_of(kHost).addresses[b.name].push_back(a);
+    if (d.traits(backend_of[b.name]).bridge_is_device && placement.bridge_home.at(b.name) == here)
+      for (const auto& a : b.addresses) ns_of(kHost).addresses[b.name].push_back(a);
 
   std::set<std::string> used_names;  // host-namespace names, to keep generated ones unique
   for (const auto& b : lab.bridges) used_names.insert(b.name);
@@ -97,7 +146,16 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends) {
   };
 
   std::map<std::string, std::string> port_of;  // "node:if" -> its host end (the switch's port)
+  // Host-side names are made for every node of the lab, here or not, so they are the same on
+  // every host (salts follow file order).
+  std::map<std::pair<std::string, std::string>, std::string> host_names;
+  for (const auto& node : lab.nodes)
+    for (const auto& i : node.interfaces)
+      port_of[node.name + ":" + i.name] = host_names[{node.name, i.name}] =
+          unique_name([&](int salt) { return host_ifname(lab.name, node.name, i.name, salt); });
+
   for (const auto& node : lab.nodes) {
+    if (placement.node_host.at(node.name) != here) continue;
     DesiredNamespace ns{.node = node.name};
     if (node.attach.kind == AttachKind::pid) {
       ns.attached = true;
@@ -118,27 +176,34 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends) {
     d.namespaces.push_back(std::move(ns));
 
     for (const auto& i : node.interfaces) {
-      std::string host = unique_name([&](int salt) { return host_ifname(lab.name, node.name, i.name, salt); });
-      VethEnd host_end{.ns = kHost, .ifname = host, .bridge = i.bridge, .mtu = to_mtu(i.mtu), .port = i.port};
-      port_of[node.name + ":" + i.name] = host;
+      const std::string& host_name = host_names.at({node.name, i.name});
+      // Frames that cross hosts leave room for the encapsulation, unless the file says otherwise.
+      auto mtu = to_mtu(i.mtu);
+      if (auto s = span_mtu.find(i.bridge); !mtu && s != span_mtu.end()) mtu = s->second;
+      VethEnd host_end{.ns = kHost, .ifname = host_name, .bridge = i.bridge, .mtu = mtu, .port = i.port};
       // Where access VLAN 1 is the untagged default every port has (the backend observes it as
       // no VLAN), wanting it is wanting none.
       if (i.vlan && !(d.traits(backend_of[i.bridge]).vlan1_is_untagged && *i.vlan == 1))
         host_end.vlan = static_cast<uint16_t>(*i.vlan);
-      VethEnd node_end{.ns = node.name, .ifname = i.name, .mtu = to_mtu(i.mtu), .mac = lower_mac(i.mac)};
+      auto mac = lower_mac(i.mac);
+      if (!mac && d.traits(backend_of[i.bridge]).port_addresses) mac = generated_mac(lab.name + "/" + node.name + "/" + i.name);
+      VethEnd node_end{.ns = node.name, .ifname = i.name, .mtu = mtu, .mac = mac};
       d.veths.push_back({host_end, node_end, "node " + node.name + " interface " + i.name});
       for (const auto& a : i.addresses) ns_of(node.name).addresses[i.name].push_back(a);
     }
   }
 
   // Mirrors name node interfaces; the switch knows them by their host ends.
-  for (size_t k = 0; k < lab.bridges.size(); ++k) {
+  for (const auto& bridge : lab.bridges) {
+    auto here_too = std::find_if(d.bridges.begin(), d.bridges.end(), [&](const auto& b) { return b.name == bridge.name; });
+    if (here_too == d.bridges.end()) continue;  // a lab across hosts: a bridge on other hosts only
+    auto& mirrors = here_too->mirrors;
     auto port = [&](const std::string& text) {
       auto it = port_of.find(text);
       if (it == port_of.end()) throw Error("internal: mirror port " + text + " passed validation unknown");
       return it->second;
     };
-    for (const auto& m : lab.bridges[k].mirrors) {
+    for (const auto& m : bridge.mirrors) {
       backend::MirrorSpec spec{.name = m.name, .vlans = m.vlans, .output_vlan = m.output_vlan};
       for (const auto& s : m.src) spec.src.push_back(port(s));
       for (const auto& s : m.dst) spec.dst.push_back(port(s));
@@ -147,15 +212,28 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends) {
       std::sort(spec.dst.begin(), spec.dst.end());
       spec.dst.erase(std::unique(spec.dst.begin(), spec.dst.end()), spec.dst.end());
       if (!m.output.empty()) spec.output_port = port(m.output);
-      d.bridges[k].mirrors.push_back(std::move(spec));
+      mirrors.push_back(std::move(spec));
     }
-    std::sort(d.bridges[k].mirrors.begin(), d.bridges[k].mirrors.end(),
+    std::sort(mirrors.begin(), mirrors.end(),
               [](const auto& x, const auto& y) { return x.name < y.name; });
   }
 
   for (const auto& l : lab.links) {
     const auto& e0 = l.endpoints[0];
     const auto& e1 = l.endpoints[1];
+    if (link_host(lab, placement, l) != here) {  // its names are taken all the same
+      if (e0.kind == EndpointKind::bridge && e1.kind == EndpointKind::bridge) {
+        unique_name([&](int s) { return patch_ifname(lab.name, e0.bridge, e1.bridge, s); });
+        unique_name([&](int s) { return patch_ifname(lab.name, e1.bridge, e0.bridge, s); });
+      } else {
+        for (int k = 0; k < 2; ++k)
+          if (l.endpoints[k].kind == EndpointKind::bridge) {
+            const auto& other = l.endpoints[1 - k];
+            unique_name([&](int s) { return patch_ifname(lab.name, l.endpoints[k].bridge, other.node.empty() ? other.ifname : other.node, s); });
+          }
+      }
+      continue;
+    }
     if (e0.kind == EndpointKind::bridge && e1.kind == EndpointKind::bridge) {
       // Native where both bridges are on one backend that has native patches (auto), or asked.
       bool can_native = backend_of[e0.bridge] == backend_of[e1.bridge] && d.traits(backend_of[e0.bridge]).native_patches;

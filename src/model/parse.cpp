@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "nswire/backend/endpoint.h"
 #include "parser.h"
 #include "source.h"
 
@@ -104,7 +105,12 @@ void Parser::parse_settings(const backend::BackendInfo& b, const YAML::Node& v, 
     auto s = scalar(d, b.name, k);
     if (!s) return;
     const auto& setting = *b.traits.setting(k);
-    if (std::find(setting.values.begin(), setting.values.end(), *s) == setting.values.end()) {
+    if (setting.endpoint) {
+      if (auto p = backend::endpoint_problem(*s); !s->empty() && !p.empty()) {
+        error(loc(d), b.name + ": " + k + " " + quote(*s) + " " + p);
+        return;
+      }
+    } else if (std::find(setting.values.begin(), setting.values.end(), *s) == setting.values.end()) {
       error(loc(d), b.name + ": bad " + k + " " + quote(*s) + " (expected " + one_of(setting.values) + ")");
       return;
     }
@@ -137,6 +143,11 @@ void Parser::parse_top(const YAML::Node& root, Lab& lab) {
               if (auto b = backend(v, "")) lab.backend = *b;
             } else if (const auto* b = backend::find_backend(catalog_, key)) {
               if (is_map(v, "", key)) parse_settings(*b, v, lab);
+            } else if (key == "hosts") {
+              if (!is_map(v, "", key)) return;
+              entries(v, "", {}, [&](const std::string& name, const YAML::Node& k, const YAML::Node& h) {
+                lab.hosts.push_back(parse_host(name, k, h));
+              }, "host");
             } else if (key == "bridges") {
               if (!is_map(v, "", key)) return;
               entries(v, "", {}, [&](const std::string& name, const YAML::Node& k, const YAML::Node& b) {
@@ -175,6 +186,12 @@ Bridge Parser::parse_bridge(const std::string& name, const YAML::Node& key, cons
           [&](const std::string& k, const YAML::Node& kn, const YAML::Node& x) {
             if (parse_bridge_option(ctx, k, x, b)) {
               b.option_keys[k] = loc(kn);
+            } else if (k == "host") {
+              if (auto s = scalar(x, ctx, k)) b.host = *s;
+            } else if (k == "vni") {
+              b.vni = integer(x, ctx, k);
+            } else if (k == "tunnel") {
+              b.tunnel = scalar(x, ctx, k);
             } else if (k == "backend") {
               b.backend = backend(x, ctx);
             } else if (k == "addresses") {

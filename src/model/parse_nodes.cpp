@@ -11,7 +11,9 @@ Node Parser::parse_node(const std::string& name, const YAML::Node& key, const YA
   if (!is_map(v, ctx, "")) return n;
   entries(v, ctx, keys("node"),
           [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
-            if (k == "attach") {
+            if (k == "host") {
+              if (auto s = scalar(x, ctx, k)) n.host = *s;
+            } else if (k == "attach") {
               n.attach.loc = loc(x);
               int given = 0;  // pid and path keys seen, valid or not
               if (!x.IsMap()) {

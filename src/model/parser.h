@@ -123,6 +123,7 @@ class Parser {
 
   void parse_top(const YAML::Node& root, Lab& lab);
   Bridge parse_bridge(const std::string& name, const YAML::Node& key, const YAML::Node& v);
+  Host parse_host(const std::string& name, const YAML::Node& key, const YAML::Node& v);  // parse_hosts.cpp
   Node parse_node(const std::string& name, const YAML::Node& key, const YAML::Node& v);
   Interface parse_interface(const std::string& ctx, const std::string& name,
                             const YAML::Node& key, const YAML::Node& v);

@@ -131,7 +131,10 @@ ordered_json section_schema(const Section& s, const backend::Catalog& catalog, o
 ordered_json settings_schema(const backend::BackendInfo& b) {
   ordered_json props = ordered_json::object();
   for (const auto& s : b.traits.settings) {
-    ordered_json p{{"type", "string"}, {"enum", strings(s.values)}, {"default", s.default_value}};
+    ordered_json p{{"type", "string"}};
+    if (s.endpoint) p["pattern"] = "^$|^(unix:/|tcp:|ssl:)";  // a database server, or "" (found)
+    else p["enum"] = strings(s.values);
+    p["default"] = s.default_value;
     if (!s.description.empty()) p["description"] = s.description;
     props[s.key] = p;
   }

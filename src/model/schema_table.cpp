@@ -27,10 +27,18 @@ std::vector<Section> build() {
            {"version", integer({"1"}), "The lab file's schema version; only 1."},
            {"name", text(), "The lab's identity, carried by the ownership marks of everything it creates ([A-Za-z0-9_.-]{1,32}).", kRequired},
            {"backend", backend(), "The default backend of the lab's bridges (the first registered one when unsaid)."},
+           {"hosts", map(of("host")), "A lab across hosts: its machines, by name; nodes and bridges say which they are on (default: the first)."},
            {"bridges", map(of("bridge")), "Bridges in the host namespace, by name (at most 15 bytes)."},
            {"nodes", map(of("node")), "Nodes, by name: each is a named network namespace (ip netns list sees it)."},
            {"links", list(of("link")), "Veth pairs (or native patches) that are not node-to-bridge."},
            {"tests", list(of("test")), "Connectivity expectations that `nswire test` proves."},
+       }},
+
+      // --- hosts: { NAME: ... } ------------------------------------------------------------
+      {"host", "A machine of a lab across hosts, by the underlay address the others reach it at.",
+       {
+           {"address", address(), "Its underlay address (IPv4 or IPv6, no prefix).", kRequired},
+           {"mtu", integer(), "The underlay's MTU (default 1500): tunnels take their headers from it."},
        }},
 
       // --- bridges: { NAME: ... } ----------------------------------------------------------
@@ -40,6 +48,9 @@ std::vector<Section> build() {
            {"addresses", list(prefix()), "Addresses on the bridge (ADDRESS/PREFIX): the subnet's gateway."},
            {"stp", boolean(), "Run 802.1D spanning tree (backends that support it)."},
            {"mtu", integer(), "The bridge's MTU (68..65535)."},
+           {"host", text(), "A lab across hosts: the host that carries the bridge's addresses and links (default: the first); it is also on every host with a node on it."},
+           {"vni", integer(), "The segment id between its hosts (default: derived from the lab and the bridge)."},
+           {"tunnel", text(), "The encapsulation between its hosts (vxlan or geneve, as the backend has them; default: its first)."},
            // Switch settings (backends whose Traits have them; docs/design.md "Switch settings").
            {"controller", one_or_list(text()), "OpenFlow controller target(s): tcp:IP:PORT, ssl:IP:PORT, unix:PATH, ptcp:PORT[:IP], pssl:PORT[:IP] or punix:PATH.", !kRequired, "[tcp:127.0.0.1:6653]"},
            {"inactivity_probe", text(), "Controller inactivity probe: 0 (off) or a duration of at least 1s.", !kRequired, "5s"},
@@ -87,6 +98,7 @@ std::vector<Section> build() {
       // --- nodes: { NAME: ... } ------------------------------------------------------------
       {"node", "A node: a named network namespace, created by nswire or attached.",
        {
+           {"host", text(), "A lab across hosts: the host the node is on (default: the first)."},
            {"attach", of("attach"), "Enter an existing namespace instead of creating one; it is never deleted."},
            {"interfaces", map(of("interface")), "The node's interfaces, by name: a veth each, its host end on a bridge."},
            {"routes", list(of("route")), "Routes in the node's main table."},

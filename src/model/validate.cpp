@@ -99,6 +99,7 @@ std::vector<Diagnostic> Validator::run() {
     node_names_.push_back(n.name);
   }
   check_lab();
+  check_hosts();
   check_bridges();
   check_nodes();
   check_links();
@@ -200,21 +201,23 @@ void Validator::check_nodes() {
 void Validator::check_attach(const Node& n, const std::string& ctx) {
   const Attach& a = n.attach;
   Location where = a.loc.line ? a.loc : n.loc;
+  // A path is a path on the node's own machine: on another host's, it cannot be looked at here.
+  bool here = lab_.hosts.empty() || placement_.node_host[n.name] == options_.host;
   if (a.kind == AttachKind::pid) {
     if (a.pid <= 0) {
       error(where, ctx, "attach: bad pid " + std::to_string(a.pid));
-    } else if (std::string path = "/proc/" + std::to_string(a.pid) + "/ns/net"; !exists(path)) {
+    } else if (std::string path = "/proc/" + std::to_string(a.pid) + "/ns/net"; here && !exists(path)) {
       error(where, ctx, "attach: no process with pid " + std::to_string(a.pid) + " (" + path +
                             " does not exist)");
-    } else if (auto p = attach_problem(path); !p.empty()) {
+    } else if (auto p = here ? attach_problem(path) : std::string(); !p.empty()) {
       error(where, ctx, "attach: pid " + std::to_string(a.pid) + " (" + path + ") " + p);
     }
   } else if (a.kind == AttachKind::path) {
     if (a.path.empty() || a.path.front() != '/') {
       error(where, ctx, "attach: path " + quoted(a.path) + " must be absolute");
-    } else if (!exists(a.path)) {
+    } else if (here && !exists(a.path)) {
       error(where, ctx, "attach: path " + quoted(a.path) + " does not exist");
-    } else if (auto p = attach_problem(a.path); !p.empty()) {
+    } else if (auto p = here ? attach_problem(a.path) : std::string(); !p.empty()) {
       error(where, ctx, "attach: path " + quoted(a.path) + " " + p);
     }
   }
@@ -240,6 +243,9 @@ void Validator::check_interface(const Node& n, const Interface& i, const std::st
   }
   if (i.vlan && (*i.vlan < 1 || *i.vlan > 4094)) {
     error(i.loc, ctx, "vlan " + std::to_string(*i.vlan) + " out of range 1..4094");
+  } else if (auto b = bridges_.find(i.bridge); i.vlan && b != bridges_.end()) {
+    if (const auto* traits = traits_of(*b->second); traits && !traits->access_vlans)
+      error(i.loc, ctx, "vlan: the " + effective_backend(lab_, *b->second) + " backend has no access VLANs");
   }
   if (i.mac) {
     if (auto p = netlink::mac_problem(*i.mac); !p.empty()) error(i.loc, ctx, "mac " + quoted(*i.mac) + " " + p);

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "nswire/model/hosts.h"
 #include "nswire/model/validate.h"
 
 namespace nswire::model {
@@ -14,7 +15,7 @@ namespace nswire::model {
 class Validator {
  public:
   Validator(const Lab& lab, const backend::Catalog& backends, const ValidateOptions& options)
-      : lab_(lab), backends_(backends), options_(options) {}
+      : lab_(lab), backends_(backends), options_(options), placement_(place(lab)) {}
   std::vector<Diagnostic> run();
 
  private:
@@ -34,6 +35,12 @@ class Validator {
   void warning(const Location& where, const std::string& ctx, const std::string& message);
 
   void check_lab();
+  // validate_hosts.cpp: the hosts, placements, spanning bridges (backend, encapsulation, VNI, MTU)
+  void check_hosts();
+  void check_placement(const std::string& host, const Location& where, const std::string& ctx);
+  void check_span(const Bridge& b);
+  void check_vnis();
+  void check_link_hosts();
   void check_bridges();
   void check_nodes();
   void check_attach(const Node& node, const std::string& ctx);
@@ -64,6 +71,7 @@ class Validator {
   const Lab& lab_;
   const backend::Catalog& backends_;
   const ValidateOptions& options_;
+  Placement placement_;
   std::vector<Diagnostic> diags_;
   std::map<std::string, const Bridge*> bridges_;
   std::vector<std::string> bridge_names_, node_names_;

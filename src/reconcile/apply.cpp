@@ -145,10 +145,12 @@ class Applier {
     if (!plan_.bridges.empty()) step("bridges", 0, total);
     for (const auto& [name, changes] : plan_.bridges) {
       say("bridges on " + name + ": " + std::to_string(changes.ensure_bridges.size()));
-      backend::Changes inverse;  // the bridges this plan makes on this backend
+      backend::Changes inverse;  // the bridges and tunnels this plan makes on this backend
       for (const auto& a : plan_.actions)
-        if (a.kind == Action::Kind::bridge && a.op == Action::Op::create && a.ref.backend == name)
-          inverse.remove_bridges.push_back(a.ref.name);
+        if (a.op == Action::Op::create && a.ref.backend == name) {
+          if (a.kind == Action::Kind::bridge) inverse.remove_bridges.push_back(a.ref.name);
+          if (a.kind == Action::Kind::tunnel) inverse.remove_tunnels.push_back(a.ref.name);
+        }
       // Bridges that were there get their settings back.
       if (auto r = plan_.restore.find(name); r != plan_.restore.end())
         inverse.ensure_bridges = r->second.ensure_bridges;

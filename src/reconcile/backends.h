@@ -13,13 +13,16 @@ namespace nswire::reconcile {
 
 class Backends {
  public:
-  Backends(std::string lab, std::string ovsdb, std::map<std::string, model::BackendSettings> settings)
-      : lab_(std::move(lab)), ovsdb_(std::move(ovsdb)), settings_(std::move(settings)) {}
+  // `host`: the lab's host this machine is (a lab across hosts, `spans_hosts`), "" otherwise.
+  Backends(std::string lab, std::string ovsdb, std::map<std::string, model::BackendSettings> settings,
+           std::string host = {}, bool spans_hosts = false)
+      : lab_(std::move(lab)), ovsdb_(std::move(ovsdb)), settings_(std::move(settings)), host_(std::move(host)),
+        spans_hosts_(spans_hosts) {}
   backend::BridgeBackend& get(const std::string& name) {
     auto& b = made_[name];
     if (!b) {
       auto it = settings_.find(name);
-      b = backend::make_backend(name, {.lab = lab_, .ovsdb = ovsdb_,
+      b = backend::make_backend(name, {.lab = lab_, .host = host_, .spans_hosts = spans_hosts_, .ovsdb = ovsdb_,
                                        .settings = it == settings_.end() ? model::BackendSettings{} : it->second});
     }
     return *b;
@@ -33,6 +36,8 @@ class Backends {
  private:
   std::string lab_, ovsdb_;
   std::map<std::string, model::BackendSettings> settings_;
+  std::string host_;
+  bool spans_hosts_ = false;
   std::map<std::string, std::unique_ptr<backend::BridgeBackend>> made_;
 };
 

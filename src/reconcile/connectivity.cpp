@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "nswire/error.h"
+#include "nswire/model/hosts.h"
 #include "nswire/probe/probe.h"
 
 namespace nswire::reconcile {
@@ -37,6 +38,13 @@ std::string owner_of(const Lab& lab, const IpAddress& address) {
 
 std::vector<probe::Outcome> run_tests(Session& session, const ProgressSteps& steps) {
   const Lab& lab = session.lab();
+  // A lab across hosts: the probes that start on this host (their `from` node lives here); a
+  // listener for TCP/UDP only where the target node lives here too.
+  const Placement placement = place(lab);
+  auto here = [&](const std::string& node) {
+    auto it = placement.node_host.find(node);
+    return lab.hosts.empty() || (it != placement.node_host.end() && it->second == session.host());
+  };
   std::map<std::string, std::unique_ptr<netns::Namespace>> handles;
   auto ns = [&](const std::string& node) -> const netns::Namespace* {
     auto& h = handles[node];
@@ -62,7 +70,7 @@ std::vector<probe::Outcome> run_tests(Session& session, const ProgressSteps& ste
     probe::Probe p{.from = ns(from), .from_label = from, .to_label = to, .address = address,
                    .protocol = protocol_of(t.proto), .port = static_cast<uint16_t>(t.port), .count = t.count,
                    .timeout = std::chrono::milliseconds(t.timeout_ms)};
-    if (t.proto != Proto::icmp && !target_node.empty()) {
+    if (t.proto != Proto::icmp && !target_node.empty() && here(target_node)) {
       p.listen = true;
       p.listen_in = ns(target_node);
     }
@@ -76,8 +84,8 @@ std::vector<probe::Outcome> run_tests(Session& session, const ProgressSteps& ste
     if (t.is_mesh()) {
       for (const auto& a : t.mesh)
         for (const auto& b : t.mesh)
-          if (a != b) add(t, a, b);
-    } else {
+          if (a != b && here(a)) add(t, a, b);
+    } else if (here(t.from)) {
       add(t, t.from, t.to);
     }
   }

@@ -9,6 +9,16 @@
 #include "nswire/netns/rules.h"
 
 namespace nswire::reconcile {
+namespace {
+
+std::vector<std::string> sorted(const std::vector<IpPrefix>& prefixes) {
+  std::vector<std::string> out;
+  for (const auto& p : prefixes) out.push_back(p.to_string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
 
 Judge::Judge(const Desired& desired, const Observed& observed) : d_(desired), o_(observed) {
   for (const auto& [backend, bridges] : o_.bridges)
@@ -62,9 +72,16 @@ BridgeJudgement Judge::bridge(const DesiredBridge& b) const {
   }
   j.ours = j.live->owner == d_.lab;
   j.stp_ok = j.live->stp == b.stp;
-  const auto* device = ns(kHost).link(b.name);
-  j.mtu_ok = !b.mtu || (device && device->mtu == *b.mtu);
   j.options_ok = j.live->options == b.options;
+  if (d_.traits(b.backend).bridge_is_device) {
+    const auto* device = ns(kHost).link(b.name);
+    j.mtu_ok = !b.mtu || (device && device->mtu == *b.mtu);
+    j.addresses_ok = j.vni_ok = true;  // its addresses are the host namespace's, judged there
+  } else {
+    j.mtu_ok = true;
+    j.addresses_ok = sorted(j.live->addresses) == sorted(b.addresses);
+    j.vni_ok = !b.vni || j.live->vni == b.vni;
+  }
   return j;
 }
 
@@ -112,6 +129,51 @@ PortJudgement Judge::port(const VethEnd& e) const {
   j.vlan_ok = j.at->port->vlan.value_or(0) == e.vlan.value_or(0);
   j.options_ok = j.at->port->options == e.port;
   j.error = !j.at->port->error.empty();
+  j.addresses_ok = true;
+  if (!backend_of(e.bridge).empty() && d_.traits(backend_of(e.bridge)).port_addresses) {
+    backend::PortSpec want;
+    for (const auto& v : d_.veths)
+      for (const auto* end : {&v.a, &v.b})
+        if (end->ns == e.ns && end->ifname == e.ifname) want = port_spec(v, *end);
+    std::vector<IpAddress> have = j.at->port->peer_addresses;
+    auto key = [](const IpAddress& a) { return std::pair(a.family, a.bytes); };
+    auto by_key = [&](const IpAddress& x, const IpAddress& y) { return key(x) < key(y); };
+    std::sort(want.peer_addresses.begin(), want.peer_addresses.end(), by_key);
+    std::sort(have.begin(), have.end(), by_key);
+    j.addresses_ok = j.at->port->peer_mac == want.peer_mac && have == want.peer_addresses;
+  }
+  return j;
+}
+
+backend::PortSpec Judge::port_spec(const DesiredVeth& v, const VethEnd& e) const {
+  backend::PortSpec p{.bridge = e.bridge, .name = e.ifname, .vlan = e.vlan, .options = e.port};
+  const VethEnd& far = &e == &v.a ? v.b : v.a;
+  p.peer = where(far.ns, far.ifname);
+  p.peer_mac = far.mac;
+  if (const auto* n = d_.find_namespace(far.ns))
+    if (auto it = n->addresses.find(far.ifname); it != n->addresses.end())
+      for (const auto& a : it->second) p.peer_addresses.push_back(a.address());
+  return p;
+}
+
+TunnelJudgement Judge::tunnel(const DesiredTunnel& t) const {
+  TunnelJudgement j;
+  const auto* b = bridge_on(t.backend, t.bridge);
+  if (!b) return j;
+  for (const auto& live : b->tunnels)  // the one of this segment, else any of the lab's
+    if (live.type == t.type && live.vni == t.vni) j.live = &live;
+  for (const auto& live : b->tunnels)
+    if (!j.live && live.owner == d_.lab) j.live = &live;
+  if (!j.live) return j;
+  j.ours = j.live->owner == d_.lab;
+  j.segment_ok = j.live->type == t.type && j.live->vni == t.vni;
+  j.local_ok = j.live->local == t.local;
+  std::vector<std::string> peers;
+  for (const auto& p : t.peers) peers.push_back(p.address);
+  j.peers_ok = j.live->remotes == peers;
+  j.mtu_ok = !j.live->mtu || *j.live->mtu == t.mtu;
+  j.split_horizon = j.live->split_horizon;
+  j.error = !j.live->error.empty();
   return j;
 }
 

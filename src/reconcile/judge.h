@@ -34,7 +34,9 @@ struct BridgeJudgement {
   std::string elsewhere;                          // the backend it is on instead, if any
   bool ours = false, stp_ok = false, mtu_ok = false;
   bool options_ok = false;  // controllers, fail mode, ..., flow export (switch_options.h)
-  bool as_wanted() const { return live && ours && stp_ok && mtu_ok && options_ok; }
+  // A bridge that is no host device: the gateway addresses and segment id its backend holds.
+  bool addresses_ok = false, vni_ok = false;
+  bool as_wanted() const { return live && ours && stp_ok && mtu_ok && options_ok && addresses_ok && vni_ok; }
 };
 
 struct PortJudgement {
@@ -44,7 +46,16 @@ struct PortJudgement {
   bool options_ok = false;           // trunks, VLAN mode, QoS, policing
   bool error = false;                // the switch reports an error on it (OVS Interface error)
   bool device = false;               // its host device exists
-  bool as_wanted() const { return at && right_place && vlan_ok && options_ok && !error && device; }
+  bool addresses_ok = false;         // the far end's MAC and addresses, where the backend holds them
+  bool as_wanted() const { return at && right_place && vlan_ok && options_ok && !error && device && addresses_ok; }
+};
+
+struct TunnelJudgement {
+  const backend::ObservedTunnel* live = nullptr;  // the lab's tunnel on the bridge; nullptr: none
+  bool ours = false;
+  bool segment_ok = false;  // type and VNI
+  bool local_ok = false, peers_ok = false, mtu_ok = false, split_horizon = false, error = false;
+  bool as_wanted() const { return live && ours && segment_ok && local_ok && peers_ok && mtu_ok && split_horizon && !error; }
 };
 
 class Judge {
@@ -68,6 +79,9 @@ class Judge {
   bool paired(const DesiredVeth& v) const;
   EndJudgement end(const DesiredVeth& v, const VethEnd& e) const;
   PortJudgement port(const VethEnd& e) const;
+  TunnelJudgement tunnel(const DesiredTunnel& t) const;
+  // The port for end `e` of `v`, with the far end: where it is, its MAC and addresses.
+  backend::PortSpec port_spec(const DesiredVeth& v, const VethEnd& e) const;
   bool patched(const DesiredPatch& p) const;
   // The bridge's mirrors are exactly the wanted ones (false when the bridge is not there).
   bool mirrors_as_wanted(const DesiredBridge& b) const;
@@ -85,6 +99,10 @@ class Judge {
   std::map<std::string, PortLocation> ports_;
   std::map<std::string, std::string> backend_of_;
 };
+
+// What a tunnel is, for plans and status: "vxlan VNI 5001 from 192.168.100.11 to h2
+// 192.168.100.12; MTU 1450 (1500 - 50)".
+std::string describe_tunnel(const DesiredTunnel& t);
 
 // A live route is the wanted one: same destination, gateway and (when given) device.
 bool route_matches(const netlink::Route& want, const std::string& dev, const netlink::Route& have,

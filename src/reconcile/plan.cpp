@@ -28,6 +28,7 @@ const char* to_string(Action::Kind kind) {
     case Action::Kind::sysctl: return "sysctl";
     case Action::Kind::dns: return "dns";
     case Action::Kind::mirror: return "mirror";
+    case Action::Kind::tunnel: return "tunnel";
   }
   return "?";
 }
@@ -54,6 +55,7 @@ Plan Planner::up() {
   check_foreign();
   plan_removals();
   plan_bridges();
+  plan_tunnels();
   plan_namespaces();
   plan_veths();
   plan_ports();

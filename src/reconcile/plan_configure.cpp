@@ -156,6 +156,7 @@ void Planner::plan_configuration_removals_only() {
 
 void Planner::finish_record() {
   auto& r = plan_.record;
+  r.host = d_.host;
   for (const auto& n : d_.namespaces) {
     if (n.node.empty()) continue;
     if (n.attached) r.attached[n.node] = n.attach_path;

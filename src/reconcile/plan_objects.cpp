@@ -1,30 +1,75 @@
-// Planning the objects themselves: bridges, namespaces, veth pairs, ports and native patches.
+// Planning the objects themselves: bridges, the tunnels joining them across hosts, namespaces,
+// veth pairs, ports and native patches.
 #include "planner.h"
 #include "switch_text.h"
 
 namespace nswire::reconcile {
+namespace {
+
+std::string addresses_text(const std::vector<IpPrefix>& addresses) {
+  std::string out;
+  for (const auto& a : addresses) out += (out.empty() ? "" : " ") + a.to_string();
+  return out;
+}
+
+std::string peers_text(const DesiredTunnel& t) {
+  std::string out;
+  for (const auto& p : t.peers) out += (out.empty() ? "" : ", ") + p.host + " " + p.address;
+  return out;
+}
+
+}  // namespace
+
+// What a tunnel is, for people: "vxlan VNI 5001 from 192.168.100.11 to h2 192.168.100.12; MTU
+// 1450 (1500 - 50)".
+std::string describe_tunnel(const DesiredTunnel& t) {
+  return t.type + " VNI " + std::to_string(t.vni) + " from " + t.local + " to " + peers_text(t) + "; MTU " +
+         std::to_string(t.mtu) + " (" + std::to_string(t.underlay_mtu) + " - " + std::to_string(t.overhead) + ")";
+}
 
 void Planner::plan_bridges() {
   for (const auto& b : d_.bridges) {
     auto j = judge_.bridge(b);
     Action::Ref ref{.name = b.name, .backend = b.backend};
+    backend::BridgeSpec spec{b.name, b.stp, b.mtu, b.options, b.addresses, b.vni};
     std::string options = describe(fields(b.options));
+    std::string across = b.hosts.empty() ? "" : ", across hosts";
+    for (size_t i = 0; i < b.hosts.size(); ++i) across += (i ? ", " : " ") + b.hosts[i];
     if (!j.live) {
-      plan_.bridges[b.backend].ensure_bridges.push_back({b.name, b.stp, b.mtu, b.options});
+      plan_.bridges[b.backend].ensure_bridges.push_back(spec);
       add(Op::create, Kind::bridge, ref, b.name,
-          b.backend + (b.stp ? ", STP on" : "") + (options.empty() ? "" : ", " + options));
+          b.backend + (b.stp ? ", STP on" : "") + (options.empty() ? "" : ", " + options) +
+              (b.addresses.empty() ? "" : ", gateway " + addresses_text(b.addresses)) + across);
       // A bridge made anew (also when it changes backend) starts with no addresses.
       created_.insert({kHost, b.name});
-    } else if (!j.stp_ok || !j.mtu_ok || !j.options_ok) {
-      plan_.bridges[b.backend].ensure_bridges.push_back({b.name, b.stp, b.mtu, b.options});
+    } else if (!j.stp_ok || !j.mtu_ok || !j.options_ok || !j.addresses_ok || !j.vni_ok) {
+      plan_.bridges[b.backend].ensure_bridges.push_back(spec);
       std::string detail = j.stp_ok ? "" : std::string("STP ") + (b.stp ? "on" : "off");
-      if (!j.mtu_ok) detail += (detail.empty() ? "" : ", ") + std::string("MTU ") + std::to_string(*b.mtu);
+      auto more = [&](const std::string& what) { detail += (detail.empty() ? "" : ", ") + what; };
+      if (!j.mtu_ok) more("MTU " + std::to_string(*b.mtu));
+      if (!j.addresses_ok) more(b.addresses.empty() ? "no gateway" : "gateway " + addresses_text(b.addresses));
+      if (!j.vni_ok) more("VNI " + std::to_string(*b.vni));
       if (!j.options_ok) {
-        detail += (detail.empty() ? "" : ", ") + change(fields(b.options), fields(j.live->options));
-        plan_.restore[b.backend].ensure_bridges.push_back({b.name, j.live->stp, std::nullopt, j.live->options});
+        more(change(fields(b.options), fields(j.live->options)));
+        plan_.restore[b.backend].ensure_bridges.push_back(
+            {b.name, j.live->stp, std::nullopt, j.live->options, j.live->addresses, j.live->vni});
       }
       add(Op::modify, Kind::bridge, ref, b.name, detail);
     }
+  }
+}
+
+// The tunnel of each spanning bridge, with the bridges (phase 4): a fresh bridge gets it before
+// any node is plugged in.
+void Planner::plan_tunnels() {
+  for (const auto& t : d_.tunnels) {
+    auto j = judge_.tunnel(t);
+    if (j.as_wanted()) continue;
+    backend::TunnelSpec spec{.bridge = t.bridge, .type = t.type, .vni = t.vni, .local = t.local, .peers = {}, .mtu = t.mtu};
+    for (const auto& p : t.peers) spec.peers.push_back({p.host, p.address});
+    plan_.bridges[t.backend].ensure_tunnels.push_back(spec);
+    add(j.live && j.ours ? Op::modify : Op::create, Kind::tunnel, {.name = t.bridge, .backend = t.backend},
+        t.bridge + " (" + t.backend + ")", describe_tunnel(t));
   }
 }
 
@@ -54,8 +99,12 @@ void Planner::plan_ports() {
       const std::string& backend = judge_.backend_of(e->bridge);
       auto j = judge_.port(*e);
       bool fresh = created_.count({e->ns, e->ifname}) > 0;
-      if (!fresh && j.at && j.right_place && j.vlan_ok && j.options_ok && !reattached_.count(e->ifname)) continue;
-      plan_.ports[backend].attach_ports.push_back({e->bridge, e->ifname, e->vlan, e->port});
+      if (!fresh && j.at && j.right_place && j.vlan_ok && j.options_ok && j.addresses_ok && !reattached_.count(e->ifname))
+        continue;
+      // A backend that holds the far end's addresses (OVN) gets them; the others need none.
+      plan_.ports[backend].attach_ports.push_back(traits(backend).port_addresses
+                                                      ? judge_.port_spec(v, *e)
+                                                      : backend::PortSpec{e->bridge, e->ifname, e->vlan, e->port});
       attached_.insert(e->ifname);
       std::string detail = e->vlan ? "access VLAN " + std::to_string(*e->vlan) : std::string();
       bool moved = !fresh && j.at && !j.right_place;

@@ -27,7 +27,7 @@ void Planner::check_foreign() {
                     "\"" + (ob->owner.empty() ? "" : " (it belongs to lab \"" + ob->owner + "\")") +
                     "; nswire leaves it untouched");
     }
-    const auto* l = ns(kHost).link(b.name);
+    const auto* l = traits(b.backend).bridge_is_device ? ns(kHost).link(b.name) : nullptr;
     if (l && !is_bridge_device && backend::lab_of_link_mark(l->alias) != d_.lab)
       throw Error("bridge \"" + b.name + "\": a network device of that name already exists and is not owned by lab \"" +
                   d_.lab + "\"; nswire leaves it untouched");
@@ -144,12 +144,27 @@ void Planner::plan_backend_removals() {
     for (const auto& b : bridges) {
       bool bridge_wanted = std::any_of(d_.bridges.begin(), d_.bridges.end(),
                                        [&](const auto& x) { return x.name == b.name && x.backend == backend; });
-      if (b.owner == d_.lab && !bridge_wanted) {
+      // A bridge one engine holds for every host (an OVN logical switch) that the lab still has
+      // on other hosts is theirs to keep: only this host's ports on it go.
+      bool others = how.span == backend::Span::engine &&
+                    std::find(d_.elsewhere.begin(), d_.elsewhere.end(), b.name) != d_.elsewhere.end();
+      if (b.owner == d_.lab && !bridge_wanted && !others) {
         plan_.removals[backend].remove_bridges.push_back(b.name);
         add(Op::remove, Kind::bridge, {.name = b.name, .backend = backend}, b.name + " (" + backend + ")",
             "no longer in the lab on this backend");
         continue;
       }
+      // Tunnels of the lab on a bridge that stays but no longer spans hosts (with its bridge, a
+      // tunnel goes too).
+      bool tunnel_wanted = std::any_of(d_.tunnels.begin(), d_.tunnels.end(),
+                                       [&](const auto& t) { return t.bridge == b.name && t.backend == backend; });
+      for (const auto& t : b.tunnels)
+        if (t.owner == d_.lab && !tunnel_wanted) {
+          plan_.removals[backend].remove_tunnels.push_back(b.name);
+          add(Op::remove, Kind::tunnel, {.name = b.name, .backend = backend}, b.name + " (" + backend + ")",
+              t.type + " VNI " + std::to_string(t.vni) + ": the bridge no longer spans hosts");
+          break;
+        }
       for (const auto& p : b.ports) {
         if (p.owner != d_.lab) continue;
         Action::Ref ref{.name = p.name, .backend = backend};

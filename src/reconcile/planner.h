@@ -37,6 +37,7 @@ class Planner {
   void plan_leftover_devices();
   // plan_objects.cpp
   void plan_bridges();
+  void plan_tunnels();
   void plan_namespaces();
   void plan_veths();
   void plan_ports();

@@ -45,6 +45,7 @@ std::optional<StateRecord> load_record(const std::string& lab) {
     r.settings = j.value("settings", std::map<std::string, BackendSettings>{});
     r.since = j.value("since", 0LL);
     r.updated = j.value("updated", 0LL);
+    r.host = j.value("host", "");
     return r;
   } catch (const std::exception& e) {
     throw Error("state record " + path_of(lab, ".json") + " is unreadable: " + e.what() +
@@ -58,6 +59,7 @@ void save_record(const StateRecord& r) {
                    {"attached", r.attached}, {"bridges", r.bridges}, {"backends", r.backends},
                    {"backend", r.backend},   {"ovsdb", r.ovsdb},     {"settings", r.settings},
                    {"since", r.since},       {"updated", r.updated}};
+  if (!r.host.empty()) j["host"] = r.host;  // a lab across hosts: which one this machine is
   std::string path = path_of(r.lab, ".json"), tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::trunc);

@@ -9,6 +9,8 @@
 #include "nswire/reconcile/apply.h"
 #include "backends.h"
 #include "nswire/error.h"
+#include "nswire/model/hosts.h"
+#include "nswire/netlink/addresses.h"
 #include "nswire/reconcile/record.h"
 #include "observe.h"
 
@@ -38,13 +40,34 @@ void describe(StateRecord& r, const std::string& file, const Lab& lab, const Des
   r.updated = changed || !before || !before->updated ? now_seconds() : before->updated;
 }
 
+// This machine's addresses (the host namespace's), to tell which of a lab's hosts it is.
+std::vector<IpAddress> local_addresses() {
+  auto socket = netlink::Socket::open();
+  std::vector<IpAddress> out;
+  for (const auto& a : netlink::dump_addresses(socket)) out.push_back(a.prefix.address());
+  return out;
+}
+
+std::string this_host(const Lab& lab, const SessionOptions& o) {
+  if (lab.hosts.empty() || o.host) return which_host(lab, o.host, {});
+  try {
+    return which_host(lab, o.host, local_addresses());
+  } catch (const Error&) {
+    // Not to be told by address: the host this machine was up as, if it still is one of the lab's.
+    auto record = load_record(lab.name);
+    if (record && find_host(lab, record->host)) return record->host;
+    throw;
+  }
+}
+
 }  // namespace
 
 Session::Session(Lab lab, std::string file, SessionOptions options)
     : lab_(with_override(std::move(lab), options)),
       file_(std::move(file)),
       options_(std::move(options)),
-      desired_(flatten(lab_, backend::catalog())),
+      host_(this_host(lab_, options_)),
+      desired_(flatten(lab_, backend::catalog(), host_)),
       backends_(make_backends()) {
   // What the host must do for the backends in use (asked without starting anything).
   std::set<std::string> used;
@@ -53,7 +76,7 @@ Session::Session(Lab lab, std::string file, SessionOptions options)
 }
 
 std::unique_ptr<Backends> Session::make_backends() const {
-  return std::make_unique<Backends>(lab_.name, options_.ovsdb, desired_.settings);
+  return std::make_unique<Backends>(lab_.name, options_.ovsdb, desired_.settings, host_, desired_.spans_hosts);
 }
 
 void Session::release_backends() {
@@ -133,6 +156,13 @@ void Session::say_daemon_logs() {
 Plan Session::down() {
   LabLock lock(lab_.name, options_.wait_for_lock);
   auto record = load_record(lab_.name);
+  // The host this machine was up as, when the file no longer says (or cannot be read).
+  if (record && !record->host.empty() && host_.empty() && !options_.host) {
+    host_ = record->host;
+    desired_.host = host_;
+    desired_.spans_hosts = true;
+    backends_ = make_backends();
+  }
   // Observe what the record and the marks say; the file's current contents do not matter.
   Desired none;
   none.lab = lab_.name;

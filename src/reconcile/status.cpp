@@ -20,6 +20,7 @@ class Viewer {
   std::vector<ObjectStatus> rows() {
     bridges();
     mirrors();
+    tunnels();
     namespaces();
     veths_and_ports();
     patches();
@@ -33,9 +34,16 @@ class Viewer {
     rows_.push_back({std::move(kind), std::move(object), std::move(wanted), std::move(live), ok});
   }
 
+  static std::string gateway(const std::vector<IpPrefix>& addresses) {
+    std::string out;
+    for (const auto& a : addresses) out += (out.empty() ? ", gateway " : " ") + a.to_string();
+    return out;
+  }
+
   void bridges() {
     for (const auto& b : d_.bridges) {
-      std::string wanted = b.backend + (b.stp ? ", STP on" : "") + (b.mtu ? ", MTU " + std::to_string(*b.mtu) : "");
+      std::string wanted = b.backend + (b.stp ? ", STP on" : "") + (b.mtu ? ", MTU " + std::to_string(*b.mtu) : "") +
+                           gateway(b.addresses) + (b.vni ? ", VNI " + std::to_string(*b.vni) : "");
       if (auto o = describe(fields(b.options)); !o.empty()) wanted += ", " + o;
       auto j = judge_.bridge(b);
       if (!j.live) {
@@ -49,6 +57,8 @@ class Viewer {
         live += device ? ", MTU " + std::to_string(device->mtu) : ", no device";
       }
       if (auto o = describe(fields(j.live->options)); !o.empty()) live += ", " + o;
+      if (!j.addresses_ok) live += j.live->addresses.empty() ? ", no gateway" : gateway(j.live->addresses);
+      if (!j.vni_ok) live += j.live->vni ? ", VNI " + std::to_string(*j.live->vni) : ", no VNI";
       row("bridge", b.name, wanted, live, j.as_wanted());
     }
   }
@@ -63,6 +73,26 @@ class Viewer {
             if (x.name == m.name) have = &x;
         row("mirror", b.name + ":" + m.name, describe(m), have ? describe(*have) : "missing", have && *have == m);
       }
+    }
+  }
+
+  void tunnels() {
+    for (const auto& t : d_.tunnels) {
+      auto j = judge_.tunnel(t);
+      std::string object = t.bridge + " (" + t.backend + ")";
+      if (!j.live) {
+        row("tunnel", object, describe_tunnel(t), "missing", false);
+        continue;
+      }
+      const auto& l = *j.live;
+      std::string live = l.type + " VNI " + std::to_string(l.vni) + " from " + (l.local.empty() ? "any" : l.local) + " to ";
+      for (size_t i = 0; i < l.remotes.size(); ++i) live += (i ? ", " : "") + l.remotes[i];
+      if (l.remotes.empty()) live += "no peer";
+      if (l.mtu) live += "; MTU " + std::to_string(*l.mtu);
+      if (!j.ours) live += ", not owned by this lab";
+      if (!j.split_horizon) live += ", without split horizon (a loop)";
+      if (j.error) live += ", error: " + l.error;
+      row("tunnel", object, describe_tunnel(t), live, j.as_wanted());
     }
   }
 
@@ -111,6 +141,10 @@ class Viewer {
                        (j.at->port->vlan ? ", VLAN " + std::to_string(*j.at->port->vlan) : "");
     if (auto o = describe(fields(j.at->port->options)); !o.empty()) live += ", " + o;
     if (j.error) live += ", error: " + j.at->port->error;
+    if (!j.addresses_ok) {
+      live += ", far end " + j.at->port->peer_mac.value_or("(no MAC)");
+      for (const auto& a : j.at->port->peer_addresses) live += " " + a.to_string();
+    }
     if (!j.device) live += ", device missing";  // OVS keeps a port's row when its device is deleted behind its back
     row("port", e.ifname, wanted, live, j.as_wanted());
   }

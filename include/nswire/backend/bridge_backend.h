@@ -1,8 +1,11 @@
 // BridgeBackend: the one seam between the lab and whatever switches its frames. The Linux
-// bridge (rtnetlink) and Open vSwitch (OVSDB) implement it; nothing above this layer knows
-// which one it holds. A backend manages bridges, their ports, access VLANs and (where it can)
-// native patch ports. After apply(), every bridge it serves is a network device of the same
-// name in the host namespace and is up, so addresses on it are ordinary netlink addresses.
+// bridge (rtnetlink), Open vSwitch (OVSDB) and OVN (its Northbound database) implement it;
+// nothing above this layer knows which one it holds. A backend manages bridges, their ports,
+// access VLANs, (where it can) native patch ports, and (in a lab across hosts) the tunnels that
+// join a bridge's halves on other hosts. After apply(), every bridge of a backend whose
+// Traits::bridge_is_device is a network device of the same name in the host namespace and is
+// up, so addresses on it are ordinary netlink addresses; the others get their addresses in
+// BridgeSpec and make the gateway themselves.
 //
 // Ownership: every bridge and port a backend creates carries its lab's mark (Linux: the
 // interface alias "nswire:LAB"; OVS: external_ids:nswire-lab=LAB). A backend refuses to change
@@ -20,6 +23,7 @@
 #include "nswire/backend/switch_options.h"
 #include "nswire/backend/traits.h"
 #include "nswire/error.h"
+#include "nswire/ip.h"
 
 namespace nswire::backend {
 
@@ -28,6 +32,10 @@ struct BridgeSpec {
   bool stp = false;
   std::optional<uint32_t> mtu;
   BridgeOptions options;  // the whole of them: what is unset goes back to the switch's default
+  // Only for a backend whose bridges are no host devices (Traits::bridge_is_device false): the
+  // bridge's gateway addresses, and the segment id the lab asks for (`vni:`), if any.
+  std::vector<IpPrefix> addresses;
+  std::optional<uint32_t> vni;
   bool operator==(const BridgeSpec&) const = default;
 };
 
@@ -37,7 +45,34 @@ struct PortSpec {
   std::string name;
   std::optional<uint16_t> vlan;  // access VLAN (the native VLAN of a trunk with a native vlan_mode)
   PortOptions options;           // the whole of them, like BridgeSpec::options
+  // The device at the far end (the node's interface of a veth): where it is ("blue:eth0"), its
+  // MAC when the lab sets one and its addresses. A backend with Traits::port_addresses names
+  // its logical port after `peer` and gives it these addresses.
+  std::string peer;
+  std::optional<std::string> peer_mac;
+  std::vector<IpAddress> peer_addresses;
   bool operator==(const PortSpec&) const = default;
+};
+
+// One of the other hosts a bridge spans.
+struct TunnelPeer {
+  std::string host;     // its name in the lab file
+  std::string address;  // its underlay address, "192.168.100.12"
+  bool operator==(const TunnelPeer&) const = default;
+};
+
+// The tunnel that joins this host's half of a bridge to its halves on the other hosts (a lab
+// across hosts, a backend with Span::tunnels): one per bridge and host. The backend makes it as
+// it can (Linux: ONE VXLAN device with a flood list of the peers; OVS: one tunnel port per peer,
+// `protected` for split horizon) and names what it makes itself.
+struct TunnelSpec {
+  std::string bridge;
+  std::string type;               // one of Traits::encapsulations: "vxlan" | "geneve"
+  uint32_t vni = 0;               // the segment: the same on every host of the bridge
+  std::string local;              // this host's underlay address
+  std::vector<TunnelPeer> peers;  // sorted by address
+  std::optional<uint32_t> mtu;    // what it carries (the underlay MTU less the encapsulation)
+  bool operator==(const TunnelSpec&) const = default;
 };
 
 // A native patch between two bridges of this backend (OVS patch ports).
@@ -59,7 +94,24 @@ struct ObservedPort {
   std::string patch_peer;   // non-empty for a native patch port
   std::string error;        // the switch's own complaint about it (OVS Interface error)
   PortOptions options;
+  // A backend with Traits::port_addresses: the far end's MAC and addresses as the switch holds them.
+  std::optional<std::string> peer_mac;
+  std::vector<IpAddress> peer_addresses;  // sorted
   bool operator==(const ObservedPort&) const = default;
+};
+
+// A tunnel as the backend finds it on a bridge (see TunnelSpec).
+struct ObservedTunnel {
+  std::string name;                  // its device or (OVS) first port, for messages
+  std::string type;
+  uint32_t vni = 0;
+  std::string local;
+  std::vector<std::string> remotes;  // the peers' underlay addresses, sorted
+  std::optional<uint32_t> mtu;       // of its device, where it has one
+  bool split_horizon = true;         // frames from one peer are never sent on to another
+  std::string owner;                 // lab name from the mark; empty = foreign
+  std::string error;                 // the switch's own complaint about it
+  bool operator==(const ObservedTunnel&) const = default;
 };
 
 struct ObservedBridge {
@@ -69,25 +121,32 @@ struct ObservedBridge {
   BridgeOptions options;
   std::vector<MirrorSpec> mirrors;  // by name; `mirror_owner` says whose
   std::map<std::string, std::string> mirror_owner;  // mirror name -> lab name from its mark
-  std::vector<ObservedPort> ports;  // not including the bridge's own internal port
+  std::vector<ObservedPort> ports;  // not including the bridge's own internal port, nor tunnels
+  std::vector<ObservedTunnel> tunnels;
+  // A backend whose bridges are no host devices: the gateway addresses it holds (sorted), and
+  // the segment id the bridge was asked for.
+  std::vector<IpPrefix> addresses;
+  std::optional<uint32_t> vni;
   bool operator==(const ObservedBridge&) const = default;
 };
 
-// One batch of changes; apply() performs them in this order: bridges, ports, patches, mirrors,
-// then detaches, then bridge removals. Each group goes out as one netlink batch / one OVSDB
-// transaction (on OVS the whole batch is one).
+// One batch of changes; apply() performs them in this order: bridges, tunnels, ports, patches,
+// mirrors, then detaches, tunnel removals, bridge removals. Each group goes out as one netlink batch /
+// one OVSDB transaction (per database).
 struct Changes {
-  std::vector<BridgeSpec> ensure_bridges;   // create, or update an owned one (STP, MTU)
+  std::vector<BridgeSpec> ensure_bridges;   // create, or update an owned one (STP, MTU, addresses)
+  std::vector<TunnelSpec> ensure_tunnels;   // create, or bring an owned one to this (and drop other owned ones of its bridge)
   std::vector<PortSpec> attach_ports;       // attach, or fix the VLAN of an owned one
   std::vector<PatchSpec> add_patches;
   std::vector<MirrorSet> set_mirrors;       // a bridge's mirrors, exactly (after its ports)
   std::vector<PortRef> detach_ports;        // owned ports only
   std::vector<PortRef> remove_patches;      // both ends of a patch, by port
-  std::vector<std::string> remove_bridges;  // owned bridges only, with all their ports
+  std::vector<std::string> remove_tunnels;  // the owned tunnels of these bridges
+  std::vector<std::string> remove_bridges;  // owned bridges only, with all their ports and tunnels
   bool empty() const {
-    return ensure_bridges.empty() && attach_ports.empty() && add_patches.empty() && set_mirrors.empty() &&
-           detach_ports.empty() &&
-           remove_patches.empty() && remove_bridges.empty();
+    return ensure_bridges.empty() && ensure_tunnels.empty() && attach_ports.empty() && add_patches.empty() &&
+           set_mirrors.empty() && detach_ports.empty() && remove_patches.empty() && remove_tunnels.empty() &&
+           remove_bridges.empty();
   }
 };
 
@@ -140,6 +199,8 @@ class BridgeBackend {
 // What a backend needs to know about its surroundings.
 struct Context {
   std::string lab;              // ownership mark
+  std::string host;             // the lab's host this run serves (a lab across hosts); "" otherwise
+  bool spans_hosts = false;     // the lab has more than one host
   std::string ovsdb;            // "unix:PATH" | "tcp:HOST:PORT"; empty = $NSWIRE_OVSDB, system socket, embedded
   std::map<std::string, std::string> settings;  // the lab's settings for this backend (Traits::settings)
 };

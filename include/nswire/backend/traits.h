@@ -21,13 +21,32 @@ enum class RemovalOrder {
   after_namespaces,
 };
 
+// How a backend's bridge reaches its halves on other hosts (a lab with `hosts:`).
+enum class Span {
+  none,     // a bridge lives on one host
+  tunnels,  // nswire joins the halves with tunnels it makes as bridge ports (VXLAN devices, OVS tunnel ports)
+  engine,   // the backend's own control plane spans hosts (OVN: one logical switch, Geneve between chassis)
+};
+
+// An encapsulation between hosts and what it costs each frame: the outer headers over an IPv4
+// underlay (an IPv6 underlay adds 20 bytes).
+struct Encapsulation {
+  std::string type;       // "vxlan" | "geneve"
+  unsigned overhead = 0;  // bytes
+  bool operator==(const Encapsulation&) const = default;
+};
+inline constexpr unsigned kIpv6ExtraOverhead = 20;
+
 // A lab-level option of a backend, written in the lab file under the backend's name
 // (`ovs: { datapath: auto }`) and handed to it in Context::settings.
 struct Setting {
   std::string key;
-  std::vector<std::string> values;  // the accepted values
+  std::vector<std::string> values;  // the accepted values (a choice), unless `endpoint`
   std::string default_value;
   std::string description{};  // one sentence for people (the lab file's JSON Schema shows it)
+  // The value names a database server instead, unix:PATH | tcp:HOST:PORT | ssl:HOST:PORT
+  // (`ovn: { northbound: tcp:192.168.100.1:6641 }`); empty = the backend finds one.
+  bool endpoint = false;
   bool operator==(const Setting&) const = default;
 };
 
@@ -59,11 +78,29 @@ struct Traits {
   // Names the switch keeps for its own devices; a lab bridge may not take them.
   std::vector<std::string> reserved_bridge_names;
   std::vector<Setting> settings;
+  // Ports on an access VLAN (`vlan:` on a node interface).
+  bool access_vlans = true;
+  // Every bridge is a network device in the host namespace, so its addresses are ordinary
+  // addresses there (Linux, OVS). Otherwise the backend gets them (BridgeSpec::addresses) and
+  // makes the gateway itself (OVN: a logical router port).
+  bool bridge_is_device = true;
+  // Needs the MAC and addresses of the device at the far end of each port (OVN logical port
+  // addresses); the model generates a MAC for an interface whose file gives none.
+  bool port_addresses = false;
+  // Spanning hosts: how, and with which encapsulations (tunnels: those nswire can make, the first
+  // the default; engine: the one the engine uses).
+  Span span = Span::none;
+  std::vector<Encapsulation> encapsulations;
 
   bool operator==(const Traits&) const = default;
   const Setting* setting(std::string_view key) const {
     for (const auto& s : settings)
       if (s.key == key) return &s;
+    return nullptr;
+  }
+  const Encapsulation* encapsulation(std::string_view type) const {
+    for (const auto& e : encapsulations)
+      if (e.type == type) return &e;
     return nullptr;
   }
 };

@@ -50,7 +50,34 @@ struct DesiredBridge {
   std::optional<uint32_t> mtu;
   backend::BridgeOptions options;
   std::vector<backend::MirrorSpec> mirrors;  // sorted by name; ports by their host-side names
+  // A backend whose bridges are no host devices (Traits::bridge_is_device false) gets the
+  // gateway addresses itself (on a device bridge they are the host namespace's addresses), and
+  // the segment id the file gives.
+  std::vector<IpPrefix> addresses;
+  std::optional<uint32_t> vni;
+  std::vector<std::string> hosts;  // a lab across hosts: every host the bridge is on
   bool operator==(const DesiredBridge&) const = default;
+};
+
+// One of the other hosts of a spanning bridge.
+struct DesiredPeer {
+  std::string host;               // its name in the file
+  std::string address;            // its underlay address (canonical text)
+  bool operator==(const DesiredPeer&) const = default;
+};
+
+// The tunnel that joins this host's half of a bridge to its other hosts' (a bridge on several
+// hosts, served by a backend that spans hosts with tunnels nswire makes).
+struct DesiredTunnel {
+  std::string bridge;
+  std::string backend;
+  std::string type;               // the encapsulation ("vxlan", "geneve")
+  uint32_t vni = 0;
+  std::string local;              // this host's underlay address
+  std::vector<DesiredPeer> peers; // sorted by address
+  uint32_t mtu = 0;               // what it carries: underlay_mtu - overhead
+  uint32_t underlay_mtu = 0, overhead = 0;
+  bool operator==(const DesiredTunnel&) const = default;
 };
 
 struct DesiredPatch {             // a native patch (both bridges on one backend: OVS patch ports)
@@ -73,11 +100,20 @@ struct DesiredNamespace {
 
 struct Desired {
   std::string lab;
+  // A lab across hosts: the host whose part this is (only its nodes, its halves of the bridges,
+  // their tunnels); "" for a lab without hosts.
+  std::string host;
+  bool spans_hosts = false;       // the lab has more than one host
   backend::Catalog backends;                            // every registered backend and its traits
   std::map<std::string, BackendSettings> settings;      // the lab's settings, by backend
   std::vector<DesiredBridge> bridges;
+  // A lab across hosts: its bridges that are on other hosts only. Where a backend's own engine
+  // spans hosts (one shared object for every host, as an OVN logical switch), this host leaves
+  // them to those hosts instead of removing them as no longer wanted.
+  std::vector<std::string> elsewhere;
   std::vector<DesiredVeth> veths;
   std::vector<DesiredPatch> patches;
+  std::vector<DesiredTunnel> tunnels;
   std::vector<DesiredNamespace> namespaces;  // host first, then nodes in file order
   // Every veth end checksums in software: set when a backend in use says the host needs it
   // (backend::HostNeeds; OVS on its userspace datapath).
@@ -89,13 +125,19 @@ struct Desired {
 
 // A validated lab -> the objects it wants, following what each backend of `backends` (the
 // registry's catalog) can do. Throws nswire::Error only on what validation should have caught.
-Desired flatten(const Lab& lab, const backend::Catalog& backends);
+// A lab across hosts gives the part of `host` ("": the lab's first host; see hosts.h): every
+// generated name is the same whichever host's part it is.
+Desired flatten(const Lab& lab, const backend::Catalog& backends, const std::string& host = {});
 
 // The generated host-side name of a node interface's veth end ("blue-eth0-3fa9" style):
 // up to 5 bytes of node, 4 of interface, 4 hex digits of a hash of lab/node/interface.
 std::string host_ifname(const std::string& lab, const std::string& node, const std::string& ifname, int salt = 0);
 // Host-side names of a bridge-to-bridge veth pair or patch pair ("p-br0-br1-1a2b" style).
 std::string patch_ifname(const std::string& lab, const std::string& from, const std::string& to, int salt = 0);
+
+// A locally administered unicast MAC derived from `key` ("LAB/NODE/IF"): for backends that must
+// know a port's MAC (Traits::port_addresses) when the file gives none.
+std::string generated_mac(const std::string& key);
 
 // The mark in a host link's alias: "nswire:LAB" followed by " origin" for traceability.
 std::string link_alias(const std::string& lab, const std::string& origin);

@@ -53,6 +53,16 @@ struct Mirror {
   bool operator==(const Mirror&) const = default;
 };
 
+// One machine of a lab across hosts (`hosts:`), by the underlay address the others reach it at.
+struct Host {
+  std::string name{};                  // goes into ownership marks: [A-Za-z0-9_.-]{1,32}
+  std::optional<IpAddress> address{};  // required; unset only when the parser refused it
+  int mtu = 1500;                      // the underlay's MTU: tunnels take their headers from it
+  Location loc{};
+
+  bool operator==(const Host&) const = default;
+};
+
 // A bridge in the host namespace. Addresses on it make it the subnet's gateway.
 struct Bridge {
   std::string name{};
@@ -65,6 +75,11 @@ struct Bridge {
   backend::BridgeOptions options{};
   std::vector<Mirror> mirrors{};
   std::map<std::string, Location> option_keys{};  // each switch-setting key written, where
+  // A lab across hosts: the host that carries the bridge's addresses and links (unset: the lab's
+  // first host); the bridge is on that host and on every host with a node on it.
+  std::string host{};
+  std::optional<int> vni{};              // the segment id between its hosts (unset: derived from lab and bridge)
+  std::optional<std::string> tunnel{};   // the encapsulation between its hosts (unset: the backend's first)
   Location loc{};
 
   bool operator==(const Bridge&) const = default;
@@ -124,6 +139,7 @@ struct Dns {
 // A named network namespace.
 struct Node {
   std::string name{};
+  std::string host{};                            // a lab across hosts: where it lives (unset: the first host)
   Attach attach{};
   std::vector<Interface> interfaces{};           // in file order
   std::vector<Route> routes{};
@@ -198,6 +214,7 @@ struct Lab {
   std::string backend{};              // the default for bridges; the catalog's first when unsaid
   std::map<std::string, BackendSettings> settings{};  // by backend: every backend with settings
 
+  std::vector<Host> hosts{};           // a lab across hosts; empty: the machine nswire runs on
   std::vector<Bridge> bridges{};       // in file order
   std::vector<Node> nodes{};
   std::vector<Link> links{};

@@ -23,6 +23,9 @@ struct ValidateOptions {
   // machine's init one. Asked for `attach: { path }` and `{ pid }` (/proc/PID/ns/net). Empty: not
   // asked (the model does not probe the machine; the CLI passes netns::attach_path_problem).
   std::function<std::string(const std::string& path)> attach_problem;
+  // A lab across hosts: the host whose attach targets are checked (they are that machine's
+  // paths); "" checks none there. A lab without `hosts:` has all of its checked.
+  std::string host;
 };
 
 // `backends` is the registry's catalog: what each backend can do decides what a lab may ask of it.

@@ -35,6 +35,7 @@ struct StateRecord {
   std::map<std::string, BackendSettings> settings;  // the lab's backend settings
   long long since = 0;                           // when the lab first came up (Unix seconds)
   long long updated = 0;                         // when an `up` last changed it
+  std::string host;                              // a lab across hosts: the host this machine was up as
   bool operator==(const StateRecord&) const = default;
 };
 

@@ -5,7 +5,8 @@
 //   1. backend removals (ports that leave, patches, bridges that go or change backend)
 //   2. link deletions (veths no longer wanted, or broken and to be recreated)
 //   3. namespace removals
-//   4. bridges  5. namespaces  6. veth pairs  7. ports and patches
+//   4. bridges (and the tunnels joining them to their other hosts)  5. namespaces  6. veth pairs
+//   7. ports and patches
 //   8. per-namespace configuration (links up/MTU/MAC, addresses, routes, sysctls, resolv.conf)
 #pragma once
 
@@ -22,11 +23,11 @@ namespace nswire::reconcile {
 
 struct Action {
   enum class Op { create, modify, remove };
-  enum class Kind { namespace_, bridge, veth, port, patch, link, address, route, sysctl, dns, mirror };
+  enum class Kind { namespace_, bridge, veth, port, patch, link, address, route, sysctl, dns, mirror, tunnel };
   // The object, typed: apply and rollback read this, never the text meant for people.
   struct Ref {
     std::string ns;       // the namespace it lives in (node name, or kHost)
-    std::string name;     // namespace, bridge, veth end (its first), port, interface or sysctl key
+    std::string name;     // namespace, bridge, veth end (its first), port, interface, sysctl key, or a tunnel's bridge
     std::string backend;  // bridges, ports, patches: the backend serving it
     bool operator==(const Ref&) const = default;
   };

@@ -23,6 +23,9 @@ class Backends;
 
 struct SessionOptions {
   std::optional<std::string> backend;  // --backend: overrides the file's default backend
+  // --host: the lab's host this machine is (a lab across hosts); unset: found by address, or the
+  // host its record names (down)
+  std::optional<std::string> host;
   std::string ovsdb;               // --ovsdb
   bool wait_for_lock = true;
   std::function<void(const std::string&)> progress;  // human progress lines
@@ -36,6 +39,8 @@ class Session {
 
   const Lab& lab() const { return lab_; }
   const Desired& desired() const { return desired_; }
+  // The lab's host this machine is ("" for a lab without hosts); this run serves its part only.
+  const std::string& host() const { return host_; }
 
   // What `up` would do; changes nothing.
   Plan plan();
@@ -66,6 +71,7 @@ class Session {
   Lab lab_;
   std::string file_;
   SessionOptions options_;
+  std::string host_;
   Desired desired_;
   std::unique_ptr<Backends> backends_;
 };

@@ -115,6 +115,9 @@ struct Plan {
 // Pure. Throws ovsdb::Error naming the object when the lab is invalid (empty or duplicate
 // names, a router port without mac or networks, a router-type switch port whose router-port is
 // not a port of the lab) or clashes with a row it does not own; nothing is planned then.
+// Guarded against other writers: a new switch or router waits for its name to be free, a
+// removed one for its ports to be those planned from, a changed row for its name; a
+// transaction whose guard fails does nothing (ovsdb::Error "timed out": read, plan again).
 // An empty lab (no switches, no routers) plans the removal of everything the lab owns.
 Plan plan(const State& current, const Lab& desired);
 

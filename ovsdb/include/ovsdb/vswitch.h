@@ -63,6 +63,9 @@ struct PortSettings {
   std::vector<std::string> remove_other_config;
   std::optional<Qos> qos;                           // egress shaping: set (replace) the port's QoS
   bool clear_qos = false;                           // remove it (and its rows when nothing else uses them)
+  // Port.protected: a frame that came in on a protected port is never sent out of another
+  // protected port of the bridge (split horizon for a full mesh of tunnels).
+  std::optional<bool> protected_;
   bool operator==(const PortSettings&) const = default;
 };
 

@@ -68,6 +68,7 @@ struct Port {
   StringMap other_config;
   std::optional<Qos> qos;
   std::optional<std::string> bond_active_slave;  // from ovs-vswitchd (active-backup)
+  bool protected_ = false;  // Port.protected: nothing is forwarded between two protected ports
   bool operator==(const Port&) const = default;
 };
 

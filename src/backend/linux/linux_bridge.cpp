@@ -14,6 +14,7 @@
 #include "nswire/netlink/bridge_port.h"
 #include "nswire/netlink/bridge_vlan.h"
 #include "nswire/netlink/links.h"
+#include "vxlan_tunnels.h"
 
 namespace nswire::backend {
 namespace {
@@ -53,7 +54,10 @@ Traits traits() {
           .ports_outlive_devices = false,
           .attach_moves_ports = true,
           .removal = RemovalOrder::after_namespaces,
-          .observe_always = true};
+          .observe_always = true,
+          // VXLAN (RFC 7348): outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8.
+          .span = Span::tunnels,
+          .encapsulations = {{"vxlan", 50}}};
 }
 
 std::unique_ptr<BridgeBackend> make(const Context& context) { return std::make_unique<LinuxBridgeBackend>(context); }
@@ -64,12 +68,14 @@ std::vector<ObservedBridge> LinuxBridgeBackend::observe() {
   auto socket = netlink::Socket::open();
   auto links = read_links(socket);
   auto vlans = netlink::dump_port_vlans(socket);
+  auto vxlans = linux_bridge::read_vxlans(socket);
   std::vector<ObservedBridge> out;
   for (const auto& [name, l] : links.by_name) {
     if (l.kind != "bridge") continue;
     ObservedBridge b{.name = name, .owner = lab_of_link_mark(l.alias), .stp = l.stp};
+    b.tunnels = linux_bridge::observe_tunnels(socket, vxlans, l.index);
     for (const auto& [pname, p] : links.by_name) {
-      if (p.master != l.index) continue;
+      if (p.master != l.index || p.kind == "vxlan") continue;  // a VXLAN port is a tunnel
       ObservedPort port{.name = pname, .owner = lab_of_link_mark(p.alias)};
       if (l.vlan_filtering) {
         auto v = access_vlan(vlans[p.index]);
@@ -123,6 +129,9 @@ void LinuxBridgeBackend::apply(const Changes& changes) {
   }
   if (!changes.add_patches.empty() || !changes.remove_patches.empty())
     throw Error("the Linux bridge backend has no native patch ports; join bridges with a veth pair");
+  linux_bridge::refuse_foreign_tunnels(changes, links.by_name, context_.lab);
+  for (const auto& t : changes.ensure_tunnels)
+    if (t.type != "vxlan") throw Error("tunnel of bridge \"" + t.bridge + "\": the Linux bridge backend makes vxlan tunnels, not " + t.type);
 
   // 1. Bridges: create missing ones, bring owned ones to the wanted options.
   netlink::Batch bridges;
@@ -148,6 +157,8 @@ void LinuxBridgeBackend::apply(const Changes& changes) {
                      [&](const BridgeSpec& b) { return b.name == p.bridge; }))
       netlink::change_bridge(bridges, p.bridge, std::nullopt, true);
   }
+  if (!changes.ensure_tunnels.empty())
+    linux_bridge::make_tunnel_devices(bridges, changes, links.by_name, linux_bridge::read_vxlans(socket), context_.lab);
   if (!bridges.empty()) {
     try {
       socket.execute(bridges);
@@ -179,6 +190,7 @@ void LinuxBridgeBackend::apply(const Changes& changes) {
       }
     }
   }
+  linux_bridge::join_tunnels(rest, socket, changes, links.by_name, context_.lab);
   for (const auto& p : changes.detach_ports) {
     auto it = links.by_name.find(p.name);
     if (it != links.by_name.end() && it->second.master)

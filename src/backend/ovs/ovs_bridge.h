@@ -24,6 +24,10 @@ inline constexpr const char* kMarkKey = "nswire-lab";
 Traits traits();
 std::unique_ptr<BridgeBackend> make(const Context& context);
 
+// The tunnel port of segment `vni` towards the peer host at `remote` ("vx5001-3fa9", at most 15
+// bytes): the same name on every run.
+std::string tunnel_port(const std::string& type, uint32_t vni, const std::string& remote);
+
 }  // namespace nswire::backend::ovs
 
 namespace nswire::backend {

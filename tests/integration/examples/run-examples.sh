@@ -15,7 +15,11 @@
 # with the reason, on a kernel without bridge VLAN filtering (this CI machine's): the VM tier
 # (tests/vm) runs it on Debian's kernel, where it must pass. A lab that asks for switch settings a
 # backend has not (OpenFlow control, mirrors, QoS, ...: `nswire validate --backend B` refuses it)
-# is SKIPPED on that backend, with the validator's reason.
+# is SKIPPED on that backend, with the validator's reason. A lab across hosts (a `hosts:`
+# section) is SKIPPED with a pointer to the test that runs it on simulated hosts
+# (tests/integration/multihost/run-example.sh). Bridges a lab puts on OVN (`backend: ovn`) are
+# checked as logical switches in the embedded OVN's Northbound database, which must be gone
+# after `down`.
 #
 # It may itself run inside a sandbox (as ctest does); each case then gets a nested one.
 # Env: NSWIRE_EXAMPLES_BACKENDS="linux ovs" (default), NSWIRE_EXAMPLES_VERBOSE=1 (print every
@@ -122,8 +126,14 @@ if [[ "${1:-}" == --case ]]; then
     esac
     # Oracle: each bridge exists where its backend puts it, and only there.
     for b in "${bridges[@]}"; do
-      name=${b%% *} kind=${b#* } kind=${kind%%,*}  # detail: "BACKEND[, settings...]"
-      if [[ $kind == ovs ]]; then
+      name=${b%% *} kind=${b#* } kind=${kind%%,*}  # detail: "BACKEND[, settings...]" ("ovn, gateway ...")
+      if [[ $kind == ovn* ]]; then
+        # A logical switch in the OVN Northbound database (the embedded OVN's on one machine).
+        nb=unix:/run/nswire/ovn/ovnnb_db.sock
+        ids=$(ovn-nbctl --db="$nb" --bare --columns=external_ids find Logical_Switch name="$name" 2>&1)
+        [[ "$ids" == *"nswire-lab=$(jq -r .lab <<<"$plan")"* ]] || fail "bridge $name: no logical switch with the lab's mark in $nb: $ids"
+        ! ip -o link show dev "$name" >/dev/null 2>&1 || fail "bridge $name: an OVN bridge is no host device, but there is one"
+      elif [[ $kind == ovs* ]]; then
         ovs-vsctl br-exists "$name" || fail "bridge $name: not an OVS bridge"
         [[ "$(ovs-vsctl get Bridge "$name" external_ids:nswire-lab 2>/dev/null)" == *"$(jq -r .lab <<<"$plan")"* ]] ||
           fail "bridge $name: no external_ids:nswire-lab mark"
@@ -225,6 +235,8 @@ if [[ "${1:-}" == --case ]]; then
     left=$(ip netns list; ip -o link show | awk -F': ' '{print $2}' | grep -Ev '^(lo|ovs-netdev|ovs-system)$'; ovs-vsctl list-br)
     [[ -z "$left" ]] || fail "sandbox not empty: $(tr '\n' ' ' <<<"$left")"
   fi
+  # The embedded OVN a lab started on this machine is gone with the last lab.
+  [[ ! -e /run/nswire/ovn ]] || fail "the embedded OVN is still there after down: $(ls /run/nswire/ovn | tr '\n' ' ')"
   exit $failed
 fi
 
@@ -262,6 +274,18 @@ xml_escape() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\
 for ex in "${examples[@]}"; do
   ex=$(realpath "$ex")
   base=$(basename "$ex" .yaml)
+  # A lab across hosts needs hosts: simulated ones run it (tests/integration/multihost).
+  if grep -Eq '^hosts:' "$ex"; then
+    why="a lab across hosts (hosts: section): it runs on simulated hosts in tests/integration/multihost (ctest -R multihost_example, run-example.sh)"
+    for be in "${backends[@]}"; do
+      line=$(printf '%-5s %-40s %-6s %6ss  (%s)' SKIP "$base" "$be" 0.00 "$why")
+      echo "$line"
+      summary+=("$line")
+      skip=$((skip + 1))
+      junit_cases+="  <testcase classname=\"examples\" name=\"$base --backend $be\" time=\"0\"><skipped message=\"$(xml_escape <<<"$why")\"/></testcase>"$'\n'
+    done
+    continue
+  fi
   for be in "${backends[@]}"; do
     # A lab whose switch settings (controllers, mirrors, QoS, ...) this backend has not: its
     # validator says which (by the backend's traits), and the case is skipped with that reason.

@@ -64,7 +64,7 @@ check() {  # SHELL LINE EXPECTED... : every expected word offered (and, with --o
 for shell in bash bash+ zsh fish; do
   check $shell "nswire " "${verbs[@]}"
   check $shell "nswire up --back" --only --backend
-  check $shell "nswire up --backend " --only linux ovs
+  check $shell "nswire up --backend " --only linux ovs ovn
   check $shell "nswire graph --format " --only dot mermaid svg png html
   check $shell "nswire completion " --only bash zsh fish
   check $shell "nswire down --lab " --only alpha beta

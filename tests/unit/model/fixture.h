@@ -24,6 +24,9 @@ inline Lab lab(const std::string& yaml) {
   return checked.lab;
 }
 
-inline Desired desired(const std::string& yaml) { return flatten(lab(yaml), nswire::backend::catalog()); }
+// A lab across hosts: the part of `host` ("": the first host).
+inline Desired desired(const std::string& yaml, const std::string& host = {}) {
+  return flatten(lab(yaml), nswire::backend::catalog(), host);
+}
 
 }  // namespace nswire::model::fixture

@@ -162,7 +162,7 @@ TEST(Parse, ThrowingFormCarriesEveryError) {
     FAIL() << "no throw";
   } catch (const ParseError& e) {
     ASSERT_EQ(e.diagnostics().size(), 2u);
-    EXPECT_EQ(e.diagnostics()[0].to_string(), "lab.yaml:2:10: bad backend \"foo\" (expected linux or ovs)");
+    EXPECT_EQ(e.diagnostics()[0].to_string(), "lab.yaml:2:10: bad backend \"foo\" (expected linux, ovs or ovn)");
     EXPECT_EQ(e.diagnostics()[1].to_string(), "lab.yaml:3:10: \"bridges\" must be a map, not a list");
     EXPECT_NE(std::string(e.what()).find("\n"), std::string::npos);
   }

@@ -4,6 +4,7 @@
 // checks that refuse a bad lab before anything is planned.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -78,10 +79,15 @@ TEST(OvnNbPlan, ANewLabIsOneTransactionOfMarkedRowsThatBumpsNbCfg) {
   Plan p = plan(empty, lab1());
   EXPECT_EQ(kinds(p), (std::vector<std::string>{
                           "insert Logical_Switch_Port", "insert Logical_Switch_Port", "insert Logical_Switch_Port",
-                          "insert Logical_Switch", "insert Logical_Router_Port", "insert Logical_Router",
-                          "mutate NB_Global", "select NB_Global"}));
+                          "wait Logical_Switch", "insert Logical_Switch", "insert Logical_Router_Port",
+                          "wait Logical_Router", "insert Logical_Router", "mutate NB_Global", "select NB_Global"}));
   ASSERT_TRUE(p.nb_cfg_select);
-  EXPECT_EQ(*p.nb_cfg_select, 7u);
+  EXPECT_EQ(*p.nb_cfg_select, 9u);
+  // Another client may be creating the same switch: the insert waits for its name to be free.
+  EXPECT_EQ(p.ops[3].json["where"], nlohmann::json::parse(R"([["name","==","ls0"]])"));
+  EXPECT_EQ(p.ops[3].json["until"], "==");
+  EXPECT_EQ(p.ops[3].json["rows"], nlohmann::json::array());
+  EXPECT_EQ(p.ops[3].json["timeout"], 0);
   for (const auto& op : p.ops) {
     if (op.kind() != "insert") continue;
     EXPECT_EQ(op.json["row"]["external_ids"], nlohmann::json::parse(R"(["map",[["nswire-lab","lab1"]]])")) << op.json;
@@ -95,15 +101,15 @@ TEST(OvnNbPlan, ANewLabIsOneTransactionOfMarkedRowsThatBumpsNbCfg) {
   EXPECT_EQ(router_lsp["addresses"], "router");
   EXPECT_EQ(router_lsp["options"], nlohmann::json::parse(R"(["map",[["router-port","lrp-ls0"]]])"));
   // The switch refers to its three ports by the names given to their inserts.
-  EXPECT_EQ(p.ops[3].json["row"]["ports"][1].size(), 3u);
-  EXPECT_EQ(p.ops[4].json["row"]["networks"], "10.0.0.1/24");
+  EXPECT_EQ(p.ops[4].json["row"]["ports"][1].size(), 3u);
+  EXPECT_EQ(p.ops[5].json["row"]["networks"], "10.0.0.1/24");
   EXPECT_EQ(p.changes, (std::vector<std::string>{"create logical switch ls0 with 3 port(s)",
                                                  "create logical router lr0 with 1 port(s)"}));
 }
 
 TEST(OvnNbPlan, ADatabaseWithoutNbGlobalGetsOne) {
   Plan p = plan(State{}, lab1());
-  EXPECT_EQ(kinds(p)[6], "insert NB_Global");
+  EXPECT_EQ(kinds(p)[8], "insert NB_Global");
 }
 
 TEST(OvnNbPlan, ALabInPlacePlansNothingAndReadsBackEqual) {
@@ -136,6 +142,9 @@ TEST(OvnNbPlan, PortsComeAndGoThroughTheSwitchPortsSet) {
   Plan p = plan(s, want);
   EXPECT_EQ(kinds(p), (std::vector<std::string>{"insert Logical_Switch_Port", "wait Logical_Switch", "mutate Logical_Switch",
                                                 "delete Logical_Switch_Port", "mutate NB_Global", "select NB_Global"}));
+  // Another writer's change to the ports set fails this transaction instead of being lost.
+  EXPECT_EQ(p.ops[1].json["columns"], (nlohmann::json{"name", "ports"}));
+  EXPECT_EQ(p.ops[1].json["rows"][0]["ports"][1].size(), 3u);
   const auto& mutations = p.ops[2].json["mutations"];
   ASSERT_EQ(mutations.size(), 2u);
   EXPECT_EQ(mutations[0][1], "delete");
@@ -162,6 +171,12 @@ TEST(OvnNbPlan, RemovalTakesExactlyWhatTheLabOwns) {
   lab1_rows.insert(s.router_port_uuid.at("lrp-ls0").value);
   EXPECT_EQ(touched, lab1_rows);
   EXPECT_EQ(p.changes, (std::vector<std::string>{"remove logical switch ls0", "remove logical router lr0"}));
+  // A port another client added to the switch meanwhile fails the transaction instead of going.
+  auto guard = std::find_if(p.ops.begin(), p.ops.end(), [](const auto& op) {
+    return op.kind() == "wait" && op.json["table"] == "Logical_Switch" && op.json["columns"] == nlohmann::json{"ports"};
+  });
+  ASSERT_NE(guard, p.ops.end());
+  EXPECT_EQ(guard->json["rows"][0]["ports"][1].size(), 3u);
   EXPECT_TRUE(plan(holding({other}), Lab{"lab1", {}, {}}).empty());
 }
 

@@ -412,6 +412,29 @@ ovsdb::Schema vswitch_schema() {
   return ovsdb::Schema::from_json(J::parse(f));
 }
 
+// Port.protected: a tunnel port of a full mesh is made protected in its own insert (split
+// horizon from the start), a port made so again is a no-op, and turning it off is one update.
+TEST(VswitchSettings, ProtectedTunnelPortsInOneInsertAndOffAsOneUpdate) {
+  auto add = [](bool may_exist) {
+    return vs::Batch().add_port(vs::AddPort("br0", "vx5001-1a2b", "vxlan",
+                                            {{"remote_ip", "192.168.100.12"}, {"key", "5001"}}, std::nullopt, {}, {},
+                                            may_exist, {.protected_ = true}));
+  };
+  auto plan = add(false).plan(sample());
+  EXPECT_EQ(op_of(plan, "insert Port")["row"],
+            J::parse(R"({"name":"vx5001-1a2b","interfaces":["named-uuid","iface1"],"protected":true})"));
+  EXPECT_EQ(op_of(plan, "insert Interface")["row"]["type"], "vxlan");
+  // A port that is not protected writes no column for it (false is the schema's default).
+  auto plain = vs::Batch().add_port(vs::AddPort("br0", "p9")).plan(sample());
+  EXPECT_FALSE(op_of(plain, "insert Port")["row"].contains("protected"));
+  auto s = committed(add(false).simulate(sample()));
+  EXPECT_TRUE(s.port("vx5001-1a2b")->protected_);
+  EXPECT_TRUE(add(true).plan(s).empty());
+  auto off = set_port("vx5001-1a2b", {.protected_ = false}).plan(s);
+  EXPECT_EQ(op_of(off, "update Port")["row"], J::parse(R"({"protected":false})"));
+  EXPECT_NO_THROW(vs::check_plan(plan, vswitch_schema()));
+}
+
 TEST(VswitchSettings, EverythingPlannedPassesTheRealSchemaCheck) {
   auto schema = vswitch_schema();
   vs::SFlow sflow;
@@ -528,7 +551,7 @@ TEST(VswitchSettings, StateFromCacheReadsEverySetting) {
     "Port":{"p":{"new":{"name":"br0","interfaces":["uuid","pi"]}},
             "q":{"new":{"name":"bond0","interfaces":["set",[["uuid","qa"],["uuid","qb"]]],"trunks":["set",[20,10]],
               "vlan_mode":"native-untagged","tag":10,"bond_mode":"active-backup","lacp":"off","qos":["uuid","qos"],
-              "bond_active_slave":"aa:bb:cc:dd:ee:ff"}}},
+              "bond_active_slave":"aa:bb:cc:dd:ee:ff","protected":true}}},
     "Interface":{"pi":{"new":{"name":"br0","type":"internal"}},
                  "qa":{"new":{"name":"b-a","ingress_policing_rate":1000,"ingress_policing_burst":100,"link_state":"up"}},
                  "qb":{"new":{"name":"b-b","link_state":"down"}}},
@@ -562,6 +585,7 @@ TEST(VswitchSettings, StateFromCacheReadsEverySetting) {
   EXPECT_EQ(bond->bond_mode, "active-backup");
   EXPECT_EQ(bond->lacp, "off");
   EXPECT_EQ(bond->bond_active_slave, "aa:bb:cc:dd:ee:ff");
+  EXPECT_TRUE(bond->protected_);
   ASSERT_TRUE(bond->qos.has_value());
   EXPECT_EQ(bond->qos->type, "linux-htb");
   EXPECT_EQ(bond->qos->queues.at(0).other_config.at("max-rate"), "1000");

@@ -209,3 +209,46 @@ TEST(Apply, OnlyAGoneLinkIsForgivenWhenDeleting) {
   }
   EXPECT_TRUE(threw);
 }
+
+// A lab across hosts: the tunnels are made with the bridges and undone with them.
+TEST(Apply, TunnelsOfALabAcrossHostsAreMadeWithTheBridgesAndUndoneOnFailure) {
+  const std::string lab = R"(name: mh
+hosts:
+  h1: { address: 192.168.100.11 }
+  h2: { address: 192.168.100.12 }
+bridges:
+  lan: { addresses: [10.0.0.1/24] }
+  wan: { backend: ovs }
+nodes:
+  a: { host: h1, interfaces: { eth0: { bridge: lan, addresses: [10.0.0.11/24] }, eth1: { bridge: wan } } }
+  b: { host: h2, interfaces: { eth0: { bridge: lan, addresses: [10.0.0.12/24] }, eth1: { bridge: wan } } }
+)";
+  struct Run {
+    std::string error;
+    fake::SystemState state;
+    std::vector<std::string> log;
+    long changes = 0;
+  };
+  auto run = [&](long fail_at) {
+    Applying r;
+    r.desired = fake::desired(lab, "h1");
+    r.plan = plan_up(r.desired, fake::empty_system());
+    r.system.fail_at = fail_at;
+    Run out{r.apply(), {}, {}, 0};
+    out.state = r.system.state;
+    out.log = r.system.log;
+    out.changes = r.system.changes;
+    return out;
+  };
+  Run done = run(0);
+  ASSERT_EQ(done.error, "");
+  EXPECT_EQ(done.state.tunnels, (std::set<std::string>{"linux:lan", "ovs:wan"}));
+  // The bridges' phase makes the tunnels in the same change as the bridges.
+  EXPECT_NE(std::find(done.log.begin(), done.log.end(), "apply linux: ensure lan tunnel lan"), done.log.end());
+  for (long n = 1; n <= done.changes; ++n) {
+    SCOPED_TRACE("refused step " + std::to_string(n) + ": " + done.log[n - 1]);
+    Run r = run(n);
+    EXPECT_NE(r.error.find("rolled back"), std::string::npos) << r.error;
+    EXPECT_EQ(r.state, fake::SystemState{});
+  }
+}

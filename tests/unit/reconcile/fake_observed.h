@@ -70,10 +70,20 @@ inline Observed after_up(const Desired& d, Observed o = empty_system()) {
     backends.insert(b.backend);
     record.bridges[b.name] = b.backend;
     bool linux = b.backend == "linux";
-    add_link(host, {.name = b.name, .kind = linux ? "bridge" : "openvswitch", .mtu = b.mtu.value_or(1500),
-                    .up = true, .alias = linux ? backend::link_mark(d.lab) : "", .stp = linux && b.stp});
-    o.bridges[b.backend].push_back({.name = b.name, .owner = d.lab, .stp = b.stp, .options = b.options, .mirrors = b.mirrors});
+    if (d.traits(b.backend).bridge_is_device)
+      add_link(host, {.name = b.name, .kind = linux ? "bridge" : "openvswitch", .mtu = b.mtu.value_or(1500),
+                      .up = true, .alias = linux ? backend::link_mark(d.lab) : "", .stp = linux && b.stp});
+    // A bridge that is no device (OVN) holds its gateway addresses and VNI itself.
+    o.bridges[b.backend].push_back({.name = b.name, .owner = d.lab, .stp = b.stp, .options = b.options,
+                                    .mirrors = b.mirrors, .addresses = b.addresses, .vni = b.vni});
     for (const auto& m : b.mirrors) o.bridges[b.backend].back().mirror_owner[m.name] = d.lab;
+  }
+  for (const auto& t : d.tunnels) {
+    backend::ObservedTunnel live{.name = "t-" + t.bridge, .type = t.type, .vni = t.vni, .local = t.local};
+    for (const auto& p : t.peers) live.remotes.push_back(p.address);
+    if (t.backend == "linux") live.mtu = t.mtu;  // a VXLAN device has one; OVS tunnel ports do not
+    live.owner = d.lab;
+    bridge(o, t.backend, t.bridge).tunnels.push_back(live);
   }
   record.backends.assign(backends.begin(), backends.end());
 
@@ -104,7 +114,8 @@ inline Observed after_up(const Desired& d, Observed o = empty_system()) {
       bool mark = e.ns.empty() || attached(e.ns);
       std::string mac = e.mac ? lower(*e.mac) : "02:00:00:00:" + std::to_string(10 + k) + ":01";
       idx[k] = add_link(ns, {.name = e.ifname, .kind = "veth",
-                             .master = e.bridge.empty() ? 0 : index_of(host, e.bridge), .mtu = e.mtu.value_or(1500),
+                             .master = e.bridge.empty() || !host.link(e.bridge) ? 0 : index_of(host, e.bridge),
+                             .mtu = e.mtu.value_or(1500),
                              .mac = mac, .up = true, .operstate = "UP", .alias = mark ? link_alias(d.lab, v.origin) : "",
                              .peer_netnsid = v.a.ns == v.b.ns ? -1 : 0});
       ns.tx_checksum[e.ifname] = !d.software_checksums;
@@ -114,7 +125,14 @@ inline Observed after_up(const Desired& d, Observed o = empty_system()) {
         std::optional<uint16_t> vlan = e.vlan;
         // The Linux backend reports VLAN 1 (the bridge default) as no access VLAN.
         if (d.traits(backend_of[e.bridge]).vlan1_is_untagged && vlan == 1) vlan.reset();
-        bridge(o, backend_of[e.bridge], e.bridge).ports.push_back({.name = e.ifname, .vlan = vlan, .owner = d.lab, .options = e.port});
+        backend::ObservedPort port{.name = e.ifname, .vlan = vlan, .owner = d.lab, .options = e.port};
+        if (d.traits(backend_of[e.bridge]).port_addresses) {  // OVN: the far end's MAC and addresses
+          const auto& far = k == 0 ? v.b : v.a;
+          port.peer_mac = far.mac;
+          if (const auto* n = d.find_namespace(far.ns); n && n->addresses.count(far.ifname))
+            for (const auto& a : n->addresses.at(far.ifname)) port.peer_addresses.push_back(a.address());
+        }
+        bridge(o, backend_of[e.bridge], e.bridge).ports.push_back(port);
       }
     }
     for (auto& l : o.namespaces[v.a.ns].links)

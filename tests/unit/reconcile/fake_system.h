@@ -30,6 +30,7 @@ struct SystemState {
   std::map<std::string, std::string> sysctls;         // "node|key" -> value
   std::set<std::string> resolv_confs;                 // nodes
   std::map<std::string, std::set<std::string>> bridges;  // "backend:bridge" -> its ports
+  std::set<std::string> tunnels;                          // "backend:bridge" of each tunnel
   bool operator==(const SystemState&) const = default;
 };
 
@@ -126,14 +127,22 @@ class FakeSystem : public System {
   void apply(const std::string& backend, const backend::Changes& c) override {
     std::string what = "apply " + backend + ":";
     for (const auto& b : c.ensure_bridges) what += " ensure " + b.name;
+    for (const auto& t : c.ensure_tunnels) what += " tunnel " + t.bridge;
     for (const auto& p : c.attach_ports) what += " attach " + p.bridge + ":" + p.name;
     for (const auto& p : c.add_patches) what += " patch " + p.port_a + "-" + p.port_b;
     for (const auto& p : c.detach_ports) what += " detach " + p.bridge + ":" + p.name;
     for (const auto& p : c.remove_patches) what += " unpatch " + p.name;
+    for (const auto& b : c.remove_tunnels) what += " untunnel " + b;
     for (const auto& b : c.remove_bridges) what += " remove " + b;
     change(what);
     std::lock_guard<std::mutex> hold(lock_);
     for (const auto& b : c.ensure_bridges) state.bridges[backend + ":" + b.name];
+    for (const auto& t : c.ensure_tunnels) {
+      if (!state.bridges.count(backend + ":" + t.bridge)) throw Error("fake: tunnel on no bridge " + t.bridge);
+      state.tunnels.insert(backend + ":" + t.bridge);
+    }
+    for (const auto& b : c.remove_tunnels) state.tunnels.erase(backend + ":" + b);
+    for (const auto& b : c.remove_bridges) state.tunnels.erase(backend + ":" + b);  // tunnels go with their bridge
     for (const auto& p : c.attach_ports) state.bridges[backend + ":" + p.bridge].insert(p.name);
     for (const auto& p : c.add_patches) {
       state.bridges[backend + ":" + p.bridge_a].insert(p.port_a);

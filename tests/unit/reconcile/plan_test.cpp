@@ -387,3 +387,46 @@ TEST(PlanUp, RefusesAnUnownedHostInterfaceWithAGeneratedName) {
   o.namespaces[kHost].links.back().alias = "nswire:other node red interface eth0";
   EXPECT_NE(error_of(d, o), "<no error>");
 }
+
+// A lab across hosts: each host plans its part, the tunnels of its spanning bridges with the
+// bridges (phase 4, before any node is plugged in), said with their MTU; in sync afterwards.
+TEST(Plan, ALabAcrossHostsPlansEachHostsTunnelsWithTheBridges) {
+  const std::string lab = R"(name: mh
+hosts:
+  h1: { address: 192.168.100.11 }
+  h2: { address: 192.168.100.12 }
+  h3: { address: 192.168.100.13 }
+bridges:
+  lan: { addresses: [10.0.0.1/24], vni: 5001 }
+  wan: { backend: ovs, vni: 5002 }
+nodes:
+  a: { host: h1, interfaces: { eth0: { bridge: lan, addresses: [10.0.0.11/24] } } }
+  b: { host: h2, interfaces: { eth0: { bridge: lan, addresses: [10.0.0.12/24] }, eth1: { bridge: wan } } }
+  c: { host: h3, interfaces: { eth0: { bridge: lan, addresses: [10.0.0.13/24] }, eth1: { bridge: wan } } }
+)";
+  auto h2 = fake::desired(lab, "h2");
+  auto plan = plan_up(h2, fake::empty_system());
+  ASSERT_EQ(plan.bridges["linux"].ensure_tunnels.size(), 1u);
+  const auto& t = plan.bridges["linux"].ensure_tunnels[0];
+  EXPECT_EQ(t.bridge, "lan");
+  EXPECT_EQ(t.vni, 5001u);
+  EXPECT_EQ(t.local, "192.168.100.12");
+  EXPECT_EQ(t.peers, (std::vector<nswire::backend::TunnelPeer>{{"h1", "192.168.100.11"}, {"h3", "192.168.100.13"}}));
+  EXPECT_EQ(t.mtu, 1450u);
+  ASSERT_EQ(plan.bridges["ovs"].ensure_tunnels.size(), 1u);
+  EXPECT_EQ(plan.bridges["ovs"].ensure_tunnels[0].peers.size(), 1u);  // wan is on h2 and h3 only
+  EXPECT_TRUE(plan.ports["linux"].ensure_tunnels.empty());
+  auto it = std::find_if(plan.actions.begin(), plan.actions.end(), [](const Action& a) { return a.kind == Action::Kind::tunnel; });
+  ASSERT_NE(it, plan.actions.end());
+  EXPECT_EQ(it->object, "lan (linux)");
+  EXPECT_EQ(it->detail, "vxlan VNI 5001 from 192.168.100.12 to h1 192.168.100.11, h3 192.168.100.13; MTU 1450 (1500 - 50)");
+  // The gateway address is on h1 (the first host, lan's home), not here; the lab's MTU is.
+  EXPECT_FALSE(h2.namespaces[0].addresses.count("lan"));
+  EXPECT_EQ(plan.bridges["linux"].ensure_bridges.at(0).mtu, 1450u);
+  EXPECT_EQ(plan.record.host, "h2");
+  EXPECT_TRUE(plan_up(h2, fake::after_up(h2)).empty());
+  // Down takes the tunnels with their bridges.
+  auto down = plan_down("mh", fake::after_up(h2), h2.backends);
+  EXPECT_EQ(down.removals["linux"].remove_bridges, std::vector<std::string>{"lan"});
+  EXPECT_TRUE(down.removals["linux"].remove_tunnels.empty());
+}

@@ -265,3 +265,87 @@ nodes:
     EXPECT_FALSE(all_ok(rows)) << "a drift status does not show";
   }
 }
+
+// A lab across hosts: the tunnels of its spanning bridges (Linux VXLAN, OVS Geneve) and an OVN
+// bridge's gateway, VNI and port addresses are judged once too, for plan and status alike.
+TEST(Status, RowsAndThePlanAgreeOnEveryDriftOfALabAcrossHosts) {
+  const std::string lab = R"(name: lab2
+hosts:
+  h1: { address: 192.168.100.11 }
+  h2: { address: 192.168.100.12 }
+bridges:
+  lb: {}
+  ob: { backend: ovs, tunnel: geneve }
+  nb: { backend: ovn, addresses: [10.9.0.1/24], vni: 900 }
+nodes:
+  x:
+    host: h1
+    interfaces:
+      eth0: { bridge: lb, addresses: [10.7.0.1/24] }
+      eth1: { bridge: ob, addresses: [10.8.0.1/24] }
+      eth2: { bridge: nb, addresses: [10.9.0.11/24] }
+  y:
+    host: h2
+    interfaces:
+      eth0: { bridge: lb }
+      eth1: { bridge: ob }
+      eth2: { bridge: nb }
+)";
+  auto d = fake::desired(lab, "h1");
+  ASSERT_EQ(d.tunnels.size(), 2u);
+  auto tunnel = [](Observed& o, const std::string& backend, const std::string& bridge) -> nswire::backend::ObservedTunnel& {
+    return fake::bridge(o, backend, bridge).tunnels.at(0);
+  };
+  auto ovn_port = [&](Observed& o) -> nswire::backend::ObservedPort& { return fake::bridge(o, "ovn", "nb").ports.at(0); };
+  std::vector<std::pair<std::string, std::function<void(Observed&)>>> drifts = {
+      {"tunnel gone", [](Observed& o) { fake::bridge(o, "linux", "lb").tunnels.clear(); }},
+      {"tunnel peer gone", [&](Observed& o) { tunnel(o, "linux", "lb").remotes.clear(); }},
+      {"tunnel VNI", [&](Observed& o) { tunnel(o, "linux", "lb").vni += 1; }},
+      {"tunnel local", [&](Observed& o) { tunnel(o, "ovs", "ob").local = "192.168.100.99"; }},
+      {"tunnel MTU", [&](Observed& o) { tunnel(o, "linux", "lb").mtu = 1500; }},
+      {"tunnel type", [&](Observed& o) { tunnel(o, "ovs", "ob").type = "vxlan"; }},
+      {"tunnel split horizon", [&](Observed& o) { tunnel(o, "ovs", "ob").split_horizon = false; }},
+      {"tunnel error", [&](Observed& o) { tunnel(o, "ovs", "ob").error = "could not add network device"; }},
+      {"tunnel not ours", [&](Observed& o) { tunnel(o, "linux", "lb").owner = ""; }},
+      {"ovn gateway", [](Observed& o) { fake::bridge(o, "ovn", "nb").addresses.clear(); }},
+      {"ovn vni", [](Observed& o) { fake::bridge(o, "ovn", "nb").vni.reset(); }},
+      {"ovn port addresses", [&](Observed& o) { ovn_port(o).peer_addresses.clear(); }},
+      {"ovn port mac", [&](Observed& o) { ovn_port(o).peer_mac = "02:00:00:00:00:99"; }},
+      {"ovn port unbound", [&](Observed& o) { ovn_port(o).error = "no br-int port on this host"; }},
+  };
+  auto all_ok = [](const std::vector<ObjectStatus>& rows) {
+    return std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.ok; });
+  };
+  {
+    auto o = fake::after_up(d);
+    auto plan = plan_up(d, o);
+    EXPECT_TRUE(plan.empty()) << (plan.empty() ? "" : plan.actions[0].object + ": " + plan.actions[0].detail);
+    auto rows = object_status(d, o, plan);
+    EXPECT_TRUE(all_ok(rows));
+    const auto* row = find(rows, "tunnel", "lb (linux)");
+    ASSERT_TRUE(row);
+    EXPECT_EQ(row->live, "vxlan VNI " + std::to_string(d.tunnels[0].vni) + " from 192.168.100.11 to 192.168.100.12; MTU 1450");
+    EXPECT_EQ(row->wanted, "vxlan VNI " + std::to_string(d.tunnels[0].vni) +
+                               " from 192.168.100.11 to h2 192.168.100.12; MTU 1450 (1500 - 50)");
+  }
+  for (const auto& [name, drift] : drifts) {
+    SCOPED_TRACE(name);
+    auto o = fake::after_up(d);
+    drift(o);
+    auto plan = plan_up(d, o);
+    auto rows = object_status(d, o, plan);
+    EXPECT_FALSE(plan.empty()) << "a drift the planner does not see";
+    EXPECT_FALSE(all_ok(rows)) << "a drift status does not show";
+  }
+  // A tunnel of the lab on a bridge that no longer spans hosts is removed, and shows as a row.
+  auto alone = fake::desired(lab, "h1");
+  auto o = fake::after_up(d);
+  alone.tunnels.clear();
+  auto plan = plan_up(alone, o);
+  ASSERT_EQ(plan.removals["linux"].remove_tunnels, std::vector<std::string>{"lb"});
+  ASSERT_EQ(plan.removals["ovs"].remove_tunnels, std::vector<std::string>{"ob"});
+  auto rows = object_status(alone, o, plan);
+  const auto* row = find(rows, "tunnel", "lb (linux)");
+  ASSERT_TRUE(row);
+  EXPECT_FALSE(row->ok);
+}
