@@ -3,11 +3,11 @@
 # net + mount namespaces, private ovsdb-server + ovs-vswitchd with the netdev datapath) and
 # prints their tables. Nothing is made in the machine's own namespace.
 #
-#   bench/run.sh [--quick] [--build DIR] [--only lab-scale|bridge-attach|mesh|ovsdb|impair]...
+#   bench/run.sh [--quick] [--build DIR] [--only lab-scale|bridge-attach|mesh|ovsdb|impair|soak]...
 #     --quick   small sizes (lab-scale 10 100 / ovs 10 50, attach 10 100, mesh 20 30 50, 100 OVSDB ports)
 #     --build   build directory (default build-bench; built here as Release when missing)
 # Full sizes: lab-scale linux 10 100 500, ovs 10 100 200; attach 10 100 500; mesh 20 30 50 100;
-# ovsdb 1000 ports; impair 200 links (quick: 50). Environment: SAMPLE (sequential pings sampled by mesh, default 200).
+# ovsdb 1000 ports; impair 200 links (quick: 50); soak 200 cycles (quick: 40). Environment: SAMPLE (sequential pings sampled by mesh, default 200).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -35,9 +35,9 @@ nswire=$build/src/cli/nswire
 sandbox=$root/tests/harness/sandbox
 
 if ((quick)); then
-  lin=(10 100) ovs=(10 50) att=(10 100) mesh=(20 30 50) ports=100 impair=50
+  lin=(10 100) ovs=(10 50) att=(10 100) mesh=(20 30 50) ports=100 impair=50 soak=40
 else
-  lin=(10 100 500) ovs=(10 100 200) att=(10 100 500) mesh=(20 30 50 100) ports=1000 impair=200
+  lin=(10 100 500) ovs=(10 100 200) att=(10 100 500) mesh=(20 30 50 100) ports=1000 impair=200 soak=200
 fi
 echo "nswire benchmarks: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, kernel $(uname -r), $(git -C "$root" rev-parse --short HEAD)"
 # Every benchmark checks that it left nothing behind in its sandbox; the sandbox itself is gone
@@ -58,6 +58,12 @@ fi
 if want impair; then
   echo; echo "== impair: tbf on every link of a star, nswire (one send) vs tc per link vs tc -batch; throughput accuracy (issue 13)"
   "$sandbox" "$here/impair.sh" "$build/bench/impair_bench" "$impair" 10mbit 50mbit 200mbit
+fi
+if want soak; then
+  echo; echo "== soak: $soak up/down cycles of a 50-node lab per backend; nswire and OVS daemons' RSS and fds (issue 18)"
+  "$sandbox" "$here/soak.sh" "$nswire" linux "$soak" 50
+  NSWIRE_SANDBOX_OVS=1 "$sandbox" "$here/soak.sh" "$nswire" ovs "$soak" 50
+  "$sandbox" "$here/soak.sh" "$nswire" ovs-embedded "$soak" 50
 fi
 if want ovsdb; then
   echo; echo "== ovsdb: one OVSDB transaction vs ovs-vsctl (bench/ovsdb)"

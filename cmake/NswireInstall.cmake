@@ -6,7 +6,8 @@
 #
 # The libraries are discovered rather than listed: every STATIC/SHARED library defined under
 # src/ and ovsdb/ is installed and exported, so a new layer (or a layer split in two) is
-# packaged without touching this file.
+# packaged without touching this file. A library with the target property NSWIRE_INTERNAL (the
+# command's own code, nswire_cli) is left out.
 include(CMakePackageConfigHelpers)
 
 set(NSWIRE_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/nswire CACHE STRING
@@ -20,7 +21,8 @@ function(_nswire_libraries_in dir out)
   get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
   foreach(t ${targets})
     get_target_property(type ${t} TYPE)
-    if(type STREQUAL "STATIC_LIBRARY" OR type STREQUAL "SHARED_LIBRARY")
+    get_target_property(internal ${t} NSWIRE_INTERNAL)  # a program's own code (nswire_cli), not a layer
+    if((type STREQUAL "STATIC_LIBRARY" OR type STREQUAL "SHARED_LIBRARY") AND NOT internal)
       list(APPEND found ${t})
     endif()
   endforeach()

@@ -5,6 +5,7 @@
 
 #include "nswire/backend/registry.h"
 #include "nswire/model/validate.h"
+#include "nswire/netns/attach_target.h"
 #include "output.h"
 #include "progress.h"
 
@@ -21,14 +22,19 @@ void add_common(CLI::App* cmd, Common& c, bool with_file) {
   cmd->add_flag("--no-wait", c.no_wait, "fail at once when another run holds the lab's lock");
 }
 
+model::ValidateOptions validate_options(const Common& c) {
+  // The checks of the running machine the model leaves to its caller: what `attach` names (on
+  // this host's part of a lab across hosts).
+  return {.path_exists = {}, .attach_problem = netns::attach_path_problem, .host = c.host};
+}
+
 model::Checked check(const Common& c) {
-  model::ValidateOptions options{.path_exists = {}, .host = c.host};
-  auto checked = model::check_file(c.file, backend::catalog(), options);
+  auto checked = model::check_file(c.file, backend::catalog(), validate_options(c));
   if (c.backend.empty() || !checked.ok()) return checked;
   // --backend serves the lab's bridges that name none: validated as they will be served, so what
   // that backend cannot do (by its traits) is refused here too.
   checked.lab.backend = c.backend;
-  checked.diagnostics = model::validate(checked.lab, backend::catalog(), options);
+  checked.diagnostics = model::validate(checked.lab, backend::catalog(), validate_options(c));
   return checked;
 }
 

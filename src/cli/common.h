@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nswire/model/lab.h"
 #include "nswire/model/validate.h"
@@ -37,6 +38,8 @@ struct Verb {
 void add_common(CLI::App* cmd, Common& c, bool with_file = true);
 class ProgressBar;
 
+// What the validator may ask of this machine (attach targets: netns::attach_path_problem).
+model::ValidateOptions validate_options(const Common& c);
 // Parse + validate, with --backend applied as the lab's default backend.
 model::Checked check(const Common& c);
 // check(); prints diagnostics; nullopt when the file is invalid.
@@ -46,7 +49,11 @@ std::optional<model::Lab> load(const Common& c, bool print_warnings = true);
 reconcile::Session make_session(const Common& c, model::Lab lab, ProgressBar* bar = nullptr);
 double seconds_since(std::chrono::steady_clock::time_point t);
 
-// One function per verb file; main.cpp lists them.
+// The whole command line on `app` (description, every verb, their flags into `c`); parsing argv
+// with it runs nothing. main.cpp runs the verb whose command parsed.
+std::vector<Verb> build_app(CLI::App& app, Common& c);
+
+// One function per verb file; app.cpp lists them.
 Verb add_validate(CLI::App& app, Common& c);
 Verb add_plan(CLI::App& app, Common& c);
 Verb add_up(CLI::App& app, Common& c);

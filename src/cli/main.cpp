@@ -1,5 +1,5 @@
 // nswire: declarative Linux network labs. The command line (docs/design.md): one file per verb
-// (verb_*.cpp), each adding its subcommand; everything else is the library's.
+// (verb_*.cpp), each adding its subcommand, listed in app.cpp; everything else is the library's.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -9,17 +9,9 @@
 
 int main(int argc, char** argv) {
   using namespace nswire::cli;
-  CLI::App app{"nswire: declarative Linux network labs (namespaces, veth, Linux bridge or Open vSwitch)"};
-  app.require_subcommand(1);
+  CLI::App app;
   Common c;
-  std::vector<Verb> verbs = {add_validate(app, c), add_plan(app, c), add_up(app, c),   add_down(app, c),
-                             add_status(app, c),   add_test(app, c), add_graph(app, c), add_exec(app, c)};
-  verbs.push_back(add_capture(app, c));
-  verbs.push_back(add_link(app, c));
-  verbs.push_back(add_ls(app, c));
-  verbs.push_back(add_schema(app, c));
-  verbs.push_back(add_version(app, c));
-  verbs.push_back(add_completion(app, c));
+  std::vector<Verb> verbs = build_app(app, c);
   CLI11_PARSE(app, argc, argv);
   try {
     for (const auto& v : verbs)

@@ -6,6 +6,7 @@
 
 #include "nswire/backend/registry.h"
 #include "nswire/model/validate.h"
+#include "nswire/reconcile/connectivity.h"
 #include "nswire/reconcile/record.h"
 #include "nswire/reconcile/overrides.h"
 #include "output.h"
@@ -132,6 +133,7 @@ int cmd_status(const Common& c) {
   auto status = session.status();
   const auto& plan = status.drift;
   auto warnings = session.diagnose();
+  for (auto& h : reconcile::neighbour_table_hints(session)) warnings.push_back({std::move(h)});
   if (c.json) {
     json w = json::array();
     for (const auto& x : warnings) w.push_back(x.message);

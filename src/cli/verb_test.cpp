@@ -42,17 +42,24 @@ int cmd_test(const Common& c, const std::string& junit) {
       return kFailed;
     }
   }
+  std::vector<std::string> causes;  // what can explain the failures (hints.h)
+  if (summary.failed) {
+    try {
+      causes = reconcile::failure_causes(session, outcomes);
+    } catch (const std::exception& e) {
+      causes.push_back(std::string("(no hints: ") + e.what() + ")");
+    }
+  }
   if (c.json) {
     std::cout << json{{"lab", lab->name}, {"passed", summary.passed}, {"failed", summary.failed},
-                      {"seconds", secs}, {"results", probe::to_json(outcomes)}}.dump(2)
+                      {"seconds", secs}, {"results", probe::to_json(outcomes)}, {"possible_causes", causes}}.dump(2)
               << "\n";
   } else {
     // The failures (every probe with -v), then the one summary line.
     std::cout << probe::format_table(outcomes, c.verbose, /*summary=*/false);
     std::printf("%zu passed, %zu failed of %zu (%.2f s)\n", summary.passed, summary.failed, summary.tests, secs);
   }
-  if (summary.failed)
-    for (const auto& w : session.diagnose()) std::cerr << "possible cause: " << w.message << "\n";
+  for (const auto& cause : causes) std::cerr << "possible cause: " << cause << "\n";
   return summary.failed ? kFailed : kOk;
 }
 

@@ -245,7 +245,14 @@ std::optional<std::string> read_lab_file(const std::string& path, std::vector<Di
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return refuse(std::string("cannot open the lab file: ") + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return refuse("the lab file is a directory");
-  if (!S_ISREG(st.st_mode)) return refuse("the lab file is not a regular file (a FIFO, socket or device)");
+  if (!S_ISREG(st.st_mode)) {
+    const char* what = S_ISFIFO(st.st_mode)  ? "a FIFO"
+                       : S_ISCHR(st.st_mode) ? "a character device"
+                       : S_ISBLK(st.st_mode) ? "a block device"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "of another kind";
+    return refuse(std::string("the lab file is ") + what + ", not a regular file; nothing was read");
+  }
   if (st.st_size > kMaxLabFileBytes) return refuse("the lab file is larger than 16 MiB");
   std::ifstream in(path, std::ios::binary);
   if (!in) return refuse(std::string("cannot open the lab file: ") + std::strerror(errno));

@@ -85,6 +85,10 @@ bool Validator::exists(const std::string& path) const {
   return errno != ENOENT && errno != ENOTDIR;
 }
 
+std::string Validator::attach_problem(const std::string& path) const {
+  return options_.attach_problem ? options_.attach_problem(path) : "";
+}
+
 std::vector<Diagnostic> Validator::run() {
   for (const auto& b : lab_.bridges) {
     bridges_.emplace(b.name, &b);
@@ -206,12 +210,16 @@ void Validator::check_attach(const Node& n, const std::string& ctx) {
     } else if (std::string path = "/proc/" + std::to_string(a.pid) + "/ns/net"; here && !exists(path)) {
       error(where, ctx, "attach: no process with pid " + std::to_string(a.pid) + " (" + path +
                             " does not exist)");
+    } else if (auto p = here ? attach_problem(path) : std::string(); !p.empty()) {
+      error(where, ctx, "attach: pid " + std::to_string(a.pid) + " (" + path + ") " + p);
     }
   } else if (a.kind == AttachKind::path) {
     if (a.path.empty() || a.path.front() != '/') {
       error(where, ctx, "attach: path " + quoted(a.path) + " must be absolute");
     } else if (here && !exists(a.path)) {
       error(where, ctx, "attach: path " + quoted(a.path) + " does not exist");
+    } else if (auto p = here ? attach_problem(a.path) : std::string(); !p.empty()) {
+      error(where, ctx, "attach: path " + quoted(a.path) + " " + p);
     }
   }
 }
@@ -257,17 +265,28 @@ void Validator::claim_address(const IpPrefix& c, const std::string& owner, const
   error(where, ctx, "address " + c.address().to_string() + " is already used by " + first.what + place);
 }
 
+void Validator::check_and_claim_address(const IpPrefix& c, const std::string& owner, const Location& where,
+                                        const std::string& ctx) {
+  // The kernel's rule for what an interface address may be (netlink/rules.h); refused ones are
+  // not claimed, so 0.0.0.0/0 written twice is one finding per place, not a clash.
+  if (auto p = netlink::interface_address_problem(c); !p.empty()) {
+    error(where, ctx, "address " + quoted(c.text.empty() ? c.to_string() : c.text) + " " + p);
+    return;
+  }
+  claim_address(c, owner, where, ctx);
+}
+
 void Validator::check_addresses() {
   for (const auto& b : lab_.bridges) {
     for (const auto& a : b.addresses) {
-      claim_address(a, "bridge " + quoted(b.name), b.loc, "bridge " + quoted(b.name));
+      check_and_claim_address(a, "bridge " + quoted(b.name), b.loc, "bridge " + quoted(b.name));
     }
   }
   for (const auto& n : lab_.nodes) {
     for (const auto& i : n.interfaces) {
       std::string owner = "node " + quoted(n.name) + " interface " + quoted(i.name);
       std::string ctx = "node " + quoted(n.name) + ": interface " + quoted(i.name);
-      for (const auto& a : i.addresses) claim_address(a, owner, i.loc, ctx);
+      for (const auto& a : i.addresses) check_and_claim_address(a, owner, i.loc, ctx);
     }
   }
   for (const auto& l : lab_.links) {
@@ -275,7 +294,7 @@ void Validator::check_addresses() {
       const Endpoint& ep = l.endpoints[end];
       std::string owner = "link end " + quoted(ep.text);
       std::string ctx = "link " + quoted(link_name(l));
-      for (const auto& a : l.addresses[end]) claim_address(a, owner, ep.loc.line ? ep.loc : l.loc, ctx);
+      for (const auto& a : l.addresses[end]) check_and_claim_address(a, owner, ep.loc.line ? ep.loc : l.loc, ctx);
     }
   }
 }
@@ -291,6 +310,12 @@ void Validator::check_routes() {
         continue;
       }
       if (!r.via && !r.dev) error(r.loc, ctx, "needs \"via\" or \"dev\"");
+      if (r.via) {
+        if (auto p = netlink::gateway_problem(*r.via); !p.empty()) {
+          error(r.loc, ctx, "gateway " + r.via->text + " " + p + "; a gateway is a unicast neighbour");
+          continue;
+        }
+      }
       if (r.dev) {
         auto names = ifnames_.find(n.name);
         if (names == ifnames_.end() || !names->second.count(*r.dev)) {

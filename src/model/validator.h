@@ -69,7 +69,11 @@ class Validator {
                          const char* role);
   void claim_address(const IpPrefix& c, const std::string& owner, const Location& where,
                      const std::string& ctx);
+  // The same, after the value rule of an interface address (netlink::interface_address_problem).
+  void check_and_claim_address(const IpPrefix& c, const std::string& owner, const Location& where,
+                               const std::string& ctx);
   bool exists(const std::string& path) const;
+  std::string attach_problem(const std::string& path) const;  // options_.attach_problem, or ""
   // The traits of the backend that serves `b` (nullptr only for a name the parser refused).
   const backend::Traits* traits_of(const Bridge& b) const;
   // The nearest of `names` to a misspelt `word`, or "" (also once the findings are full).

@@ -2,6 +2,8 @@
 #include "nswire/netlink/addresses.h"
 
 #include "attr.h"
+#include "nswire/error.h"
+#include "nswire/netlink/rules.h"
 
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
@@ -25,6 +27,8 @@ void fill(Message& m, int ifindex, const IpPrefix& p) {
 }  // namespace
 
 void add_address(Batch& batch, int ifindex, const std::string& ifname, const IpPrefix& prefix) {
+  if (auto p = interface_address_problem(prefix); !p.empty())
+    throw nswire::Error("add address " + prefix.to_string() + " on " + ifname + ": the address " + p);
   auto m = batch.add<ifaddrmsg>(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, "add address",
                                 prefix.to_string() + " on " + ifname);
   fill(m, ifindex, prefix);

@@ -2,6 +2,8 @@
 #include "nswire/netlink/routes.h"
 
 #include "attr.h"
+#include "nswire/error.h"
+#include "nswire/netlink/rules.h"
 
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
@@ -35,6 +37,9 @@ std::string describe(const Route& r) {
 }
 
 void add_route(Batch& batch, const Route& route) {
+  if (route.gateway)
+    if (auto p = gateway_problem(route.gateway->address()); !p.empty())
+      throw nswire::Error("add route " + describe(route) + ": the gateway " + p);
   auto m = batch.add<rtmsg>(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, "add route", describe(route));
   fill(m, route);
 }

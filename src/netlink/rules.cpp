@@ -1,7 +1,11 @@
 // Name and address rules of the kernel (see include/nswire/netlink/rules.h).
 #include "nswire/netlink/rules.h"
 
+#include <sys/socket.h>
+
+#include <array>
 #include <cctype>
+#include <cstdint>
 
 namespace nswire::netlink {
 
@@ -30,5 +34,38 @@ std::string mac_problem(std::string_view mac) {
   if (mac == "00:00:00:00:00:00") return "is all zeros";
   return "";
 }
+
+namespace {
+
+// What no unicast host address may be, for both interface addresses and gateways.
+std::string unicast_problem(int family, const std::array<std::uint8_t, 16>& b) {
+  auto zero = [&](std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (b[i] != 0) return false;
+    return true;
+  };
+  if (family == AF_INET) {
+    if (zero(4)) return "is the unspecified address 0.0.0.0";
+    if ((b[0] & 0xf0) == 0xe0) return "is a multicast address (224.0.0.0/4)";
+    if (b[0] == 0xff && b[1] == 0xff && b[2] == 0xff && b[3] == 0xff)
+      return "is the limited broadcast address 255.255.255.255";
+  } else if (family == AF_INET6) {
+    if (zero(16)) return "is the unspecified address ::";
+    if (b[0] == 0xff) return "is a multicast address (ff00::/8)";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string interface_address_problem(const IpPrefix& address) {
+  if (auto p = unicast_problem(address.family, address.bytes); !p.empty()) return p;
+  if (address.length == 0)
+    return "has prefix length 0: that is the default route, not a subnet (give the subnet's length, "
+           "and a route `to: default` for the rest)";
+  return "";
+}
+
+std::string gateway_problem(const IpAddress& gateway) { return unicast_problem(gateway.family, gateway.bytes); }
 
 }  // namespace nswire::netlink

@@ -155,7 +155,7 @@ class Applier {
       // Bridges that were there get their settings back.
       if (auto r = plan_.restore.find(name); r != plan_.restore.end())
         inverse.ensure_bridges = r->second.ensure_bridges;
-      if (!inverse.empty()) undo([this, name, inverse] { system_.apply(name, inverse); });
+      if (!inverse.empty()) undo([this, backend = name, inverse] { system_.apply(backend, inverse); });  // clang 14 cannot capture a structured binding
       system_.apply(name, changes);
       done += changes.ensure_bridges.size();
       step("bridges", done, total);

@@ -96,7 +96,10 @@ Observed observe(const Desired& desired, const std::optional<StateRecord>& recor
     auto ns = open_node_namespace(node, path);
     if (ns) {
       if (going.count(node)) on.exists = true;
-      else netns::run_in(*ns, [&] { read_here(on, sysctls[node], desired.software_checksums); });
+      else {
+        const std::string& name = node;  // clang 14 cannot capture a structured binding
+        netns::run_in(*ns, [&] { read_here(on, sysctls[name], desired.software_checksums); });
+      }
       on.nsid = netlink::namespace_id(host, ns->fd());
     }
     on.resolv_conf = read_file(netns::resolv_conf_path(node));

@@ -216,8 +216,10 @@ std::vector<backend::Warning> Session::diagnose() {
   std::set<std::string> used;
   for (const auto& b : desired_.bridges) used.insert(b.backend);
   for (const auto& name : used) {
-    auto w = backends_->get(name).diagnose();
-    out.insert(out.end(), w.begin(), w.end());
+    for (auto& w : backends_->get(name).diagnose()) {
+      w.backend = name;
+      out.push_back(std::move(w));
+    }
   }
   return out;
 }

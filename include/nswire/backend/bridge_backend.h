@@ -157,6 +157,10 @@ struct Changes {
 // A problem the backend sees on this host that will hurt the lab (br_netfilter, say).
 struct Warning {
   std::string message;
+  // It can hurt only frames that cross one of this backend's bridges (br_netfilter): a possible
+  // cause of a failed probe only when the probe's path crosses such a bridge.
+  bool bridged_traffic_only = false;
+  std::string backend{};  // who said it (filled by the session)
 };
 
 // What the host must do for the lab's links when this backend serves bridges, decided by the

@@ -18,6 +18,11 @@ struct ValidateOptions {
   // Whether a path exists (stat). Used for `attach` (a path, or /proc/PID/ns/net); tests
   // pass a fake. Empty: the real stat().
   std::function<bool(const std::string& path)> path_exists;
+  // What is wrong with attaching the namespace file at an existing `path` on this machine, ""
+  // when nothing: it is no network namespace, or it is the namespace nswire runs in or the
+  // machine's init one. Asked for `attach: { path }` and `{ pid }` (/proc/PID/ns/net). Empty: not
+  // asked (the model does not probe the machine; the CLI passes netns::attach_path_problem).
+  std::function<std::string(const std::string& path)> attach_problem;
   // A lab across hosts: the host whose attach targets are checked (they are that machine's
   // paths); "" checks none there. A lab without `hosts:` has all of its checked.
   std::string host;

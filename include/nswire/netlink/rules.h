@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "nswire/ip.h"
+
 namespace nswire::netlink {
 
 // Interface and bridge names: the kernel's IFNAMSIZ (16 with the NUL) and dev_valid_name(), and
@@ -14,5 +16,11 @@ namespace nswire::netlink {
 std::string interface_name_problem(std::string_view name);
 // "aa:bb:cc:dd:ee:ff", unicast, not all zeros: what IFLA_ADDRESS of a veth may be.
 std::string mac_problem(std::string_view mac);
+// An address to put on an interface: not the unspecified address (0.0.0.0, ::), not multicast
+// (224.0.0.0/4, ff00::/8), not IPv4's limited broadcast 255.255.255.255, and not a /0 (that is
+// the default route, not a subnet). The kernel takes most of these and the lab then misroutes.
+std::string interface_address_problem(const IpPrefix& address);
+// A route's gateway: a unicast neighbour, so not unspecified, multicast or limited broadcast.
+std::string gateway_problem(const IpAddress& gateway);
 
 }  // namespace nswire::netlink

@@ -16,3 +16,14 @@ namespace nswire::reconcile {
 std::vector<probe::Outcome> run_tests(Session& session, const ProgressSteps& steps = {});
 
 }  // namespace nswire::reconcile
+
+namespace nswire::reconcile {
+
+// What can explain the failed outcomes, for `nswire test` ("possible cause: ..."): the backends'
+// warnings that apply to the failing paths (hints.h: warnings_for) and the neighbour-table hints
+// (figures read over netlink). Empty when nothing failed.
+std::vector<std::string> failure_causes(Session& session, const std::vector<probe::Outcome>& outcomes);
+// The neighbour-table hints for this lab on this machine, failures or not (`nswire status`).
+std::vector<std::string> neighbour_table_hints(const Session& session);
+
+}  // namespace nswire::reconcile

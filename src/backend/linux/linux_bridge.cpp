@@ -245,7 +245,8 @@ std::vector<Warning> LinuxBridgeBackend::diagnose() {
                      " = 1: frames crossing a Linux bridge go through " + family +
                      "'s FORWARD chain; if its policy is DROP (Docker sets it), traffic between nodes on one "
                      "bridge is dropped. nswire does not change the host firewall: allow the traffic or set the "
-                     "sysctl to 0."});
+                     "sysctl to 0.",
+                     /*bridged_traffic_only=*/true});
   }
   return out;
 }

@@ -148,7 +148,8 @@ TEST_F(Conventions, LsJudgesEveryLabAgainstItsFileAndDownByNameTakesAnOrphanAway
   waitpid(holder, nullptr, 0);
 
   // The orphan by name: its namespace goes (ip says so), its record too.
-  ASSERT_TRUE(std::count(netns_list().begin(), netns_list().end(), "ls-gone-n1"));
+  auto before_down = netns_list();  // one list: begin() and end() of two temporaries are no range
+  ASSERT_TRUE(std::count(before_down.begin(), before_down.end(), "ls-gone-n1"));
   auto down = run_nswire({"down", "--lab", "ls-gone"});
   EXPECT_EQ(down.code, 0) << down.err;
   auto names = netns_list();

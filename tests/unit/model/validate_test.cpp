@@ -1,6 +1,7 @@
 // The validator: each whole-lab rule, once failing and (where the rule has a near miss) once
 // passing, through check_string so the file:line:col of each finding is checked as well.
 #include "nswire/model/validate.h"
+#include "nswire/netns/attach_target.h"
 #include "nswire/backend/registry.h"
 
 #include <gtest/gtest.h>
@@ -277,10 +278,36 @@ TEST(Validate, AttachPidAndPathMustExist) {
 }
 
 TEST(Validate, AttachUsesRealStatByDefault) {
-  std::string self = "name: x\nnodes:\n  me: { attach: { pid: " + std::to_string(getpid()) + " } }\n";
-  EXPECT_TRUE(check_string(self, "lab.yaml", nswire::backend::catalog()).ok());
-  EXPECT_TRUE(check_string("name: x\nnodes:\n  me: { attach: { path: /proc/self/ns/net } }\n", "lab.yaml", nswire::backend::catalog()).ok());
   EXPECT_FALSE(check_string("name: x\nnodes:\n  me: { attach: { path: /nonexistent/ns } }\n", "lab.yaml", nswire::backend::catalog()).ok());
+}
+
+// With the machine's check the CLI passes (netns::attach_path_problem), the namespace this
+// process runs in cannot be attached, by pid or by path: that is what `host:` endpoints are for.
+TEST(Validate, AttachingTheNamespaceNswireRunsInIsRefused) {
+  ValidateOptions machine{.path_exists = {}, .attach_problem = nswire::netns::attach_path_problem};
+  auto first_error = [&](const std::string& text) {
+    auto c = check_string(text, "lab.yaml", nswire::backend::catalog(), machine);
+    for (const auto& d : c.diagnostics)
+      if (d.severity == Severity::error) return d.to_string();
+    return std::string();
+  };
+  std::string pid = std::to_string(getpid());
+  EXPECT_EQ(first_error("name: x\nnodes:\n  me: { attach: { pid: " + pid + " } }\n")
+                .rfind("lab.yaml:3:17: node \"me\": attach: pid " + pid + " (/proc/" + pid +
+                           "/ns/net) is the network namespace nswire runs in",
+                       0),
+            0u);
+  std::string by_path = first_error("name: x\nnodes:\n  me: { attach: { path: /proc/self/ns/net } }\n");
+  EXPECT_NE(by_path.find("attach: path \"/proc/self/ns/net\" is the network namespace nswire runs in"), std::string::npos)
+      << by_path;
+  EXPECT_NE(by_path.find("`host:` endpoints"), std::string::npos) << by_path;
+  // Something that exists but is no network namespace says what it is.
+  EXPECT_NE(first_error("name: x\nnodes:\n  me: { attach: { path: /proc/self/ns/uts } }\n").find("is a UTS namespace, not a network namespace"),
+            std::string::npos);
+  EXPECT_NE(first_error("name: x\nnodes:\n  me: { attach: { path: /proc/self/status } }\n").find("is a regular file, not a network namespace"),
+            std::string::npos);
+  EXPECT_NE(first_error("name: x\nnodes:\n  me: { attach: { path: /tmp } }\n").find("is a directory, not a network namespace"),
+            std::string::npos);
 }
 
 TEST(Validate, TestsReferToNodesWithAddresses) {

@@ -1,6 +1,7 @@
 // The netns layer's rules, shared with the validator and the planner: namespace names, sysctl keys
 // in both of sysctl(8)'s spellings and the file each names, and the resolv.conf nswire writes.
 #include "nswire/netns/rules.h"
+#include "nswire/netns/attach_target.h"
 
 #include <gtest/gtest.h>
 
@@ -41,4 +42,21 @@ TEST(ResolvConf, TextCarriesTheMarkerAndOnlyThatIsOurs) {
   EXPECT_TRUE(written_by_nswire(text));
   EXPECT_FALSE(written_by_nswire("nameserver 1.1.1.1\n# written by nswire\n"));
   EXPECT_EQ(resolv_conf_path("blue"), "/etc/netns/blue/resolv.conf");
+}
+
+TEST(AttachTarget, OnlyAnotherNetworkNamespaceCanBeAttached) {
+  EXPECT_EQ(attach_target_problem({}), "");  // missing: the validator says so itself
+  EXPECT_EQ(attach_target_problem({.exists = true, .nsfs = true, .ns_type = "network"}), "");
+  EXPECT_EQ(attach_target_problem({.exists = true, .nsfs = true}), "");  // type unknown (not readable): nsfs is enough
+  EXPECT_EQ(attach_target_problem({.exists = true, .error = "Permission denied"}),
+            "cannot be inspected (Permission denied), so nswire could not join it either");
+  EXPECT_EQ(attach_target_problem({.exists = true, .kind = "a regular file"}).rfind("is a regular file, not a network namespace (", 0), 0u);
+  EXPECT_EQ(attach_target_problem({.exists = true, .nsfs = true, .ns_type = "mount"}).rfind("is a mount namespace, not a network namespace", 0), 0u);
+  auto own = attach_target_problem({.exists = true, .nsfs = true, .ns_type = "network", .is_own = true});
+  EXPECT_EQ(own.rfind("is the network namespace nswire runs in: ", 0), 0u) << own;
+  EXPECT_NE(own.find("`host:` endpoints"), std::string::npos);
+  auto init = attach_target_problem({.exists = true, .nsfs = true, .ns_type = "network", .is_init = true});
+  EXPECT_EQ(init.rfind("is the machine's init network namespace: ", 0), 0u) << init;
+  auto both = attach_target_problem({.exists = true, .nsfs = true, .ns_type = "network", .is_own = true, .is_init = true});
+  EXPECT_EQ(both.rfind("is the network namespace nswire runs in, the machine's init namespace: ", 0), 0u) << both;
 }

@@ -16,6 +16,9 @@ NSWIRE_EXAMPLES_OVS=system NSWIRE_EXAMPLES_DATAPATH=system NSWIRE_EXAMPLES_JUNIT
 n=$(grep -c '  kernel datapath: ' "$log")
 check "the kernel datapath was checked ($n OVS bridge(s) seen in system@ovs-system by ovs-dpctl show)" test "$n" -gt 0
 rm -f "$log"
-# In this kernel the Linux backend's VLAN run must really run, not be skipped.
-grep -q '<skipped' "$JUNIT_DIR/examples.xml" && bad "an example was skipped on Debian's kernel: $(grep -o 'name="[^"]*"><skipped' "$JUNIT_DIR/examples.xml")"
+# On this kernel nothing is skipped for want of the kernel (bridge VLAN filtering, sch_netem):
+# what is skipped here is so for other reasons, said in each message (a lab across hosts, a
+# backend refusing a lab's settings, no OVN in the guest).
+kernel_skips=$(grep -o 'name="[^"]*"><skipped message="this kernel[^"]*' "$JUNIT_DIR/examples.xml" || true)
+[[ -z $kernel_skips ]] || bad "an example was skipped for want of the kernel on Debian's kernel: $kernel_skips"
 finish
