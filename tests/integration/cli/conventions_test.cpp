@@ -166,9 +166,11 @@ TEST_F(Conventions, ARecordOfAnOlderNswireStillListsAndGoesDownByName) {
   ASSERT_EQ(run_nswire({"up", file}).code, 0);
   // What the first nswire wrote: no backend, settings, since or updated.
   std::ofstream("/run/nswire/labs/old-record.json", std::ios::trunc)
-      << json{{"lab", "old-record"}, {"file", file}, {"namespaces", {"old-record-n1"}}, {"attached", json::object()},
-              {"bridges", {{"br4", "linux"}}}, {"backends", {"linux"}}}.dump();
-  auto l = find_lab(run_nswire({"ls", "--json"}).j()["labs"], "old-record");
+      << json{{"lab", "old-record"}, {"file", file}, {"namespaces", json::array({"old-record-n1"})},
+              {"attached", json::object()}, {"bridges", json::object({{"br4", "linux"}})},
+              {"backends", json::array({"linux"})}}.dump();
+  const json labs = run_nswire({"ls", "--json"}).j()["labs"];  // kept: find_lab points into it
+  auto l = find_lab(labs, "old-record");
   ASSERT_TRUE(l);
   EXPECT_EQ((*l)["state"], "up") << (*l)["reason"];
   EXPECT_EQ((*l)["since"], "");
@@ -207,7 +209,10 @@ TEST_F(Conventions, NoProgressWithoutATerminalAndOneSummaryLineForTest) {
   EXPECT_NE(failing.out.find("FAIL  quiet-n1 -> quiet-n3"), std::string::npos) << failing.out;
   std::smatch m;
   EXPECT_TRUE(std::regex_search(failing.out, m, std::regex("(\\d+) passed, (\\d+) failed of 6")));
-  EXPECT_EQ(std::count(failing.out.begin(), failing.out.end(), '('), 1) << "one summary line:\n" << failing.out;
+  const std::regex summary_line("passed, \\d+ failed of");
+  auto summaries = std::distance(std::sregex_iterator(failing.out.begin(), failing.out.end(), summary_line),
+                                 std::sregex_iterator());
+  EXPECT_EQ(summaries, 1) << "one summary line:\n" << failing.out;
   EXPECT_EQ(run_nswire({"down", file}).code, 0);
 }
 
