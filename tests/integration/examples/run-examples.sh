@@ -44,6 +44,9 @@ SANDBOX="$ROOT/tests/harness/sandbox"
 # They still run and are printed as XFAIL (or XPASS, which counts as a failure: drop the entry).
 # (none at present; the `down` of labs with `attach:` nodes that was listed here is fixed)
 declare -A XFAIL=()
+# Found by the VM tier (2026-12-02), not yet fixed: on the kernel datapath the SPAN mirror of
+# ovs-sdn delivers nothing to its output port (the userspace datapath delivers every packet).
+[[ ${NSWIRE_EXAMPLES_DATAPATH:-} == system ]] && XFAIL[ovs-sdn:ovs]="the mirror delivers no packet to its output port on the kernel datapath"
 
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
 
