@@ -19,6 +19,46 @@ namespace {
 constexpr bool kRequired = true;
 constexpr bool kNullIsEmpty = true;
 
+std::vector<Key> plus(std::vector<Key> a, std::vector<Key> b) {
+  a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
+  return a;
+}
+
+// The keys of a probe or a measurement: those of a test and of a step of a sequence.
+std::vector<Key> probe_keys() {
+  return {
+      {"from", text(), "The node the probe starts in."},
+      {"to", text(), "A node (its first address) or an IP address."},
+      {"mesh", nonempty_list(text()), "Nodes tested pairwise, every ordered pair."},
+      {"expect", choice({"reachable", "unreachable"}), "What the probe must find (default: reachable)."},
+      {"proto", choice({"icmp", "tcp", "udp"}), "The probe's protocol (default: icmp); tcp and udp need a port, nswire listens in the target node."},
+      {"port", integer(), "The tcp or udp port (1..65535)."},
+      {"count", integer(), "Probes sent; any answer counts as reachable (default 1)."},
+      {"timeout_ms", integer(), "Per probe, in milliseconds (default 1000)."},
+      {"name", text(), "The test's name in the report."},
+      {"rtt", of("rtt"), "Measure the round trip over `count` echo requests `interval` apart: its bounds."},
+      {"loss", of("loss"), "Measure the loss over `count` echo requests: its bounds."},
+      {"throughput", of("throughput"), "Measure TCP throughput for `duration` (nswire's sender and receiver): its bounds."},
+      {"udp", of("udp"), "Send UDP at a rate for `duration` and measure what arrives."},
+      {"interval", text(), "Between echo requests of rtt and loss (default 200ms).", !kRequired, "10ms"},
+      {"duration", text(), "Of throughput and udp (default 1s).", !kRequired, "2s"},
+  };
+}
+
+// The keys of a netem impairment (nswire/model/impairment.h), on an interface and on a link end.
+std::vector<Key> netem_keys() {
+  return {
+      {"delay", text(), "Added delay: 20ms.", !kRequired, "20ms"},
+      {"jitter", text(), "Delay variation: 5ms (with a delay).", !kRequired, "5ms"},
+      {"loss", text(), "Packets dropped: 1%.", !kRequired, "1%"},
+      {"duplicate", text(), "Packets duplicated: 0.1%.", !kRequired, "0.1%"},
+      {"corrupt", text(), "Packets corrupted: 0.1%.", !kRequired, "0.1%"},
+      {"reorder", text(), "Packets sent at once, out of order: 1% (with a delay).", !kRequired, "1%"},
+      {"rate", text(), "Rate limit: 100mbit.", !kRequired, "100mbit"},
+      {"limit", integer(), "Queue limit, in packets."},
+  };
+}
+
 std::vector<Section> build() {
   return {
       // --- the file itself (backends' settings sections are added from the catalog) ---------
@@ -130,32 +170,11 @@ std::vector<Section> build() {
            {"rate", text(), "Limit the interface's rate both ways with a token bucket (tbf): 100mbit.", !kRequired, "10mbit"},
        }},
       {"netem", "A netem impairment of an interface (each value with its unit).",
-       {
-           {"delay", text(), "Added delay: 20ms.", !kRequired, "20ms"},
-           {"jitter", text(), "Delay variation: 5ms (with a delay).", !kRequired, "5ms"},
-           {"loss", text(), "Packets dropped: 1%.", !kRequired, "1%"},
-           {"duplicate", text(), "Packets duplicated: 0.1%.", !kRequired, "0.1%"},
-           {"corrupt", text(), "Packets corrupted: 0.1%.", !kRequired, "0.1%"},
-           {"reorder", text(), "Packets sent at once, out of order: 1% (with a delay).", !kRequired, "1%"},
-           {"rate", text(), "Rate limit: 100mbit.", !kRequired, "100mbit"},
-           {"limit", integer(), "Queue limit, in packets."},
-           {"direction", choice({"both", "out", "in"}), "What is impaired: both (default), out (what the node sends) or in (what it receives)."},
-       },
+       plus(netem_keys(),
+            {{"direction", choice({"both", "out", "in"}), "What is impaired: both (default), out (what the node sends) or in (what it receives)."}}),
        {},
        kNullIsEmpty},
-      {"link_netem", "A netem impairment of one end of a link: what leaves that end.",
-       {
-           {"delay", text(), "Added delay: 20ms.", !kRequired, "20ms"},
-           {"jitter", text(), "Delay variation: 5ms (with a delay).", !kRequired, "5ms"},
-           {"loss", text(), "Packets dropped: 1%.", !kRequired, "1%"},
-           {"duplicate", text(), "Packets duplicated: 0.1%.", !kRequired, "0.1%"},
-           {"corrupt", text(), "Packets corrupted: 0.1%.", !kRequired, "0.1%"},
-           {"reorder", text(), "Packets sent at once, out of order: 1% (with a delay).", !kRequired, "1%"},
-           {"rate", text(), "Rate limit: 100mbit.", !kRequired, "100mbit"},
-           {"limit", integer(), "Queue limit, in packets."},
-       },
-       {},
-       kNullIsEmpty},
+      {"link_netem", "A netem impairment of one end of a link: what leaves that end.", netem_keys(), {}, kNullIsEmpty},
       {"qos", "Egress shaping by the switch.",
        {
            {"type", choice({"linux-htb", "linux-hfsc"}), "The shaper (default linux-htb)."},
@@ -193,45 +212,12 @@ std::vector<Section> build() {
 
       // --- tests: [ ... ] ------------------------------------------------------------------
       {"test", "A connectivity expectation: from a node to a node or an address, or a mesh of nodes.",
-       {
-           {"from", text(), "The node the probe starts in."},
-           {"to", text(), "A node (its first address) or an IP address."},
-           {"mesh", nonempty_list(text()), "Nodes tested pairwise, every ordered pair."},
-           {"expect", choice({"reachable", "unreachable"}), "What the probe must find (default: reachable)."},
-           {"proto", choice({"icmp", "tcp", "udp"}), "The probe's protocol (default: icmp); tcp and udp need a port, nswire listens in the target node."},
-           {"port", integer(), "The tcp or udp port (1..65535)."},
-           {"count", integer(), "Probes sent; any answer counts as reachable (default 1)."},
-           {"timeout_ms", integer(), "Per probe, in milliseconds (default 1000)."},
-           {"name", text(), "The test's name in the report."},
-           {"rtt", of("rtt"), "Measure the round trip over `count` echo requests `interval` apart: its bounds."},
-           {"loss", of("loss"), "Measure the loss over `count` echo requests: its bounds."},
-           {"throughput", of("throughput"), "Measure TCP throughput for `duration` (nswire's sender and receiver): its bounds."},
-           {"udp", of("udp"), "Send UDP at a rate for `duration` and measure what arrives."},
-           {"interval", text(), "Between echo requests of rtt and loss (default 200ms).", !kRequired, "10ms"},
-           {"duration", text(), "Of throughput and udp (default 1s).", !kRequired, "2s"},
-           {"steps", nonempty_list(of("step")), "A sequence: tests and faults ({ down: LINK }, { up: LINK }) in order."},
-       },
+       plus(probe_keys(), {{"steps", nonempty_list(of("step")), "A sequence: tests and faults ({ down: LINK }, { up: LINK }) in order."}}),
        {{"mesh"}, {"from", "to"}, {"steps"}}},
       {"step", "A step of a sequence: a test, or a fault taking a link down or up.",
-       {
-           {"from", text(), "The node the probe starts in."},
-           {"to", text(), "A node (its first address) or an IP address."},
-           {"mesh", nonempty_list(text()), "Nodes tested pairwise, every ordered pair."},
-           {"expect", choice({"reachable", "unreachable"}), "What the probe must find (default: reachable)."},
-           {"proto", choice({"icmp", "tcp", "udp"}), "The probe's protocol (default: icmp)."},
-           {"port", integer(), "The tcp or udp port (1..65535)."},
-           {"count", integer(), "Probes sent (default 1)."},
-           {"timeout_ms", integer(), "Per probe, in milliseconds (default 1000)."},
-           {"name", text(), "The test's name in the report."},
-           {"rtt", of("rtt"), "Measure the round trip over `count` echo requests `interval` apart: its bounds."},
-           {"loss", of("loss"), "Measure the loss over `count` echo requests: its bounds."},
-           {"throughput", of("throughput"), "Measure TCP throughput for `duration` (nswire's sender and receiver): its bounds."},
-           {"udp", of("udp"), "Send UDP at a rate for `duration` and measure what arrives."},
-           {"interval", text(), "Between echo requests of rtt and loss (default 200ms).", !kRequired, "10ms"},
-           {"duration", text(), "Of throughput and udp (default 1s).", !kRequired, "2s"},
-           {"down", text(), "Take LINK down (NODE:IF, host:IF or BRIDGE:BRIDGE) until a later { up: LINK } or the end."},
-           {"up", text(), "Bring LINK up again; returns once both ends have a carrier."},
-       },
+       plus(probe_keys(),
+            {{"down", text(), "Take LINK down (NODE:IF, host:IF or BRIDGE:BRIDGE) until a later { up: LINK } or the end."},
+             {"up", text(), "Bring LINK up again; returns once both ends have a carrier."}}),
        {{"mesh"}, {"from", "to"}, {"down"}, {"up"}}},
       {"rtt", "Bounds of a round trip time (durations: 5ms).",
        {
