@@ -134,8 +134,8 @@ bool poll_until(Pred pred, std::chrono::milliseconds limit) {
 
 // `first_test_may_miss_bridge`: KNOWN ISSUE, not fixed (issue 18): right after ovsdb-server was
 // restarted, the first `test` sometimes (2 runs in 4) finds s0's own address unreachable from s1's
-// segment while status is in sync and every node-to-node probe passes; after another `up` the
-// next `test` passes. Only that probe may fail then, and only once.
+// segment while status is in sync and every node-to-node probe passes (seen failing for over a
+// second); it comes back within the bound below, up and test repeated. Only that probe may fail.
 void expect_converges(const std::string& after, bool first_test_may_miss_bridge = false) {
   auto up = run({NSWIRE_BIN, "up", lab_file()});
   ASSERT_EQ(up.exit_code, 0) << after << ": the next up fails: " << up.err;
@@ -145,10 +145,14 @@ void expect_converges(const std::string& after, bool first_test_may_miss_bridge 
   if (first_test_may_miss_bridge && test.exit_code != 0) {
     EXPECT_NE(test.out.find("FAIL  n5 -> 10.71.0.1"), std::string::npos) << test.out;
     EXPECT_NE(test.out.find("12 passed, 1 failed"), std::string::npos) << test.out;
-    // What a user does: up again (it repairs whatever ovs-vswitchd's reconfiguration took), test.
-    auto again = run({NSWIRE_BIN, "up", lab_file()});
-    EXPECT_EQ(again.exit_code, 0) << after << ": the second up fails: " << again.err;
-    test = run({NSWIRE_BIN, "test", lab_file()});
+    // What a user does: up again (it repairs whatever ovs-vswitchd's reconfiguration took) and
+    // test, within a bound: a second apart, ten times at most.
+    for (int attempt = 0; attempt < 10 && test.exit_code != 0; ++attempt) {
+      std::this_thread::sleep_for(1s);
+      auto again = run({NSWIRE_BIN, "up", lab_file()});
+      EXPECT_EQ(again.exit_code, 0) << after << ": up fails: " << again.err;
+      test = run({NSWIRE_BIN, "test", lab_file()});
+    }
   }
   EXPECT_EQ(test.exit_code, 0) << after << ": expectations fail:\n" << test.out << test.err;
   auto down = run({NSWIRE_BIN, "down", lab_file()});
