@@ -21,10 +21,14 @@ int collect_error(char* message) {
   return 0;
 }
 
+// One Graphviz context for the process, never freed: Graphviz 2.43 keeps the font names of its
+// text-size estimates beyond gvFreeContext, and a second context reads them freed (ASan: a
+// heap-use-after-free in the pango plugin on the second render). Used under graphviz_lock.
 struct Context {
-  GVC_t* gvc = gvContext();
-  ~Context() {
-    if (gvc) gvFreeContext(gvc);
+  GVC_t* gvc = shared();
+  static GVC_t* shared() {
+    static GVC_t* const gvc = gvContext();
+    return gvc;
   }
 };
 
