@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../ovs/embedded.h"
-#include "daemon.h"
+#include "embedded_daemon.h"
 #include "nswire/error.h"
 #include "ovsdb/client.h"
 #include "ovsdb/error.h"

@@ -16,7 +16,7 @@
 
 #include "nswire/error.h"
 #include "nswire/netlink/links.h"
-#include "ovn/daemon.h"
+#include "ovn/embedded_daemon.h"
 #include "ovsdb/client.h"
 #include "ovsdb/vswitch.h"
 

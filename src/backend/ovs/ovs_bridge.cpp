@@ -107,8 +107,8 @@ Traits traits() {
           .settings = {{.key = "datapath",
                         .values = {"auto", "system", "netdev"},
                         .default_value = "auto",
-                        .description = "The Open vSwitch datapath of the lab's bridges: system (the kernel's), netdev "
-                                       "(userspace), or auto (system when the openvswitch module is loaded)."}},
+                        .description = "The Open vSwitch datapath of the lab's bridges: system, the kernel's; netdev, "
+                                       "userspace; or auto, the kernel's when the openvswitch module is loaded."}},
           // Tunnel ports, one per peer host, `protected` (split horizon): VXLAN as the Linux
           // backend's (14 + 20 + 8 + 8), Geneve without options (14 + 20 + 8 + 8).
           .span = Span::tunnels,

@@ -13,7 +13,7 @@
 #include <fstream>
 #include <thread>
 
-#include "../../../src/backend/ovn/daemon.h"
+#include "../../../src/backend/ovn/embedded_daemon.h"
 #include "../../../src/backend/ovn/embedded_ovn.h"
 #include "nswire/error.h"
 #include "nswire/netlink/addresses.h"

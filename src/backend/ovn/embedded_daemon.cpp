@@ -1,5 +1,5 @@
-// Launching and stopping daemons; see daemon.h.
-#include "daemon.h"
+// Launching and stopping the embedded daemons; see embedded_daemon.h.
+#include "embedded_daemon.h"
 
 #include <fcntl.h>
 #include <signal.h>
