@@ -76,6 +76,7 @@ Link parse_link(const nlmsghdr* nlh) {
       case IFLA_MTU: link.mtu = mnl_attr_get_u32(attr); break;
       case IFLA_MASTER: link.master = static_cast<int>(mnl_attr_get_u32(attr)); break;
       case IFLA_IFALIAS: link.alias = mnl_attr_get_str(attr); break;
+      case IFLA_QDISC: link.qdisc = mnl_attr_get_str(attr); break;
       case IFLA_LINK: link.peer_index = static_cast<int>(mnl_attr_get_u32(attr)); break;
       case IFLA_LINK_NETNSID: link.peer_netnsid = static_cast<int>(mnl_attr_get_u32(attr)); break;
       case IFLA_OPERSTATE: link.operstate = operstate_name(mnl_attr_get_u8(attr)); break;

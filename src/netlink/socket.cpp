@@ -8,7 +8,11 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <cstring>
 #include <utility>
@@ -20,6 +24,27 @@ namespace {
 constexpr size_t kChunkBytes = 64 * 1024;
 constexpr size_t kChunkMessages = 256;
 constexpr int kReceiveBuffer = 4 * 1024 * 1024;
+
+// NSWIRE_TRACE=1: at exit, what this process asked of rtnetlink (to find per-node costs: a count
+// that grows faster than the lab is the bug). Counted always (relaxed atomics), said only then.
+struct Trace {
+  std::atomic<unsigned long> sends{0}, requests{0}, dumps{0};
+  std::array<std::atomic<unsigned long>, 128> dumps_of{};  // by message type (RTM_GET*)
+  ~Trace() {
+    const char* env = std::getenv("NSWIRE_TRACE");
+    if (!env || !*env || *env == '0') return;
+    std::fprintf(stderr, "nswire trace: netlink %lu sendmsg carrying %lu requests; %lu dumps (", sends.load(), requests.load(),
+                 dumps.load());
+    const char* sep = "";
+    for (size_t t = 0; t < dumps_of.size(); ++t)
+      if (auto n = dumps_of[t].load()) {
+        std::fprintf(stderr, "%stype %zu: %lu", sep, t, n);
+        sep = ", ";
+      }
+    std::fprintf(stderr, ")\n");
+  }
+};
+Trace trace;
 
 // The kernel's message from an NLMSG_ERROR's TLVs (RFC-less: see linux/netlink.h, nlmsgerr).
 std::string extack_of(const nlmsghdr* nlh) {
@@ -114,6 +139,8 @@ void Socket::send_chunk(Batch& batch, size_t first, size_t count, std::vector<Ou
   size_t to = first + count < entries.size() ? entries[first + count].offset : batch.buffer().size();
   if (mnl_socket_sendto(nl_, batch.buffer().data() + from, to - from) < 0)
     throw nswire::Error(errno_message("netlink send", entries[first].what, errno));
+  trace.sends.fetch_add(1, std::memory_order_relaxed);
+  trace.requests.fetch_add(count, std::memory_order_relaxed);
 
   size_t pending = count;
   std::vector<uint8_t> buf(MNL_SOCKET_BUFFER_SIZE * 4);
@@ -143,6 +170,8 @@ void Socket::query(Batch& request, const std::function<void(const nlmsghdr*)>& f
   nlh->nlmsg_seq = ++seq_;
   if (mnl_socket_sendto(nl_, request.buffer().data(), request.buffer().size()) < 0)
     throw nswire::Error(errno_message("netlink send", request.entries()[0].what, errno));
+  trace.sends.fetch_add(1, std::memory_order_relaxed);
+  trace.requests.fetch_add(1, std::memory_order_relaxed);
   std::vector<uint8_t> buf(MNL_SOCKET_BUFFER_SIZE);
   for (;;) {
     ssize_t n = mnl_socket_recvfrom(nl_, buf.data(), buf.size());
@@ -193,6 +222,8 @@ void Socket::dump(Batch& request, const std::function<void(const nlmsghdr*)>& fn
   auto* nlh = reinterpret_cast<nlmsghdr*>(request.buffer().data());
   nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   const uint16_t type = nlh->nlmsg_type;
+  trace.dumps.fetch_add(1, std::memory_order_relaxed);
+  trace.dumps_of[type % trace.dumps_of.size()].fetch_add(1, std::memory_order_relaxed);
   for (int attempt = 0;; ++attempt) {
     nlh->nlmsg_seq = ++seq_;
     if (mnl_socket_sendto(nl_, request.buffer().data(), request.buffer().size()) < 0)

@@ -26,6 +26,8 @@ namespace {
 // Deleting a link that is gone already (a veth whose peer took it along, a namespace that went
 // first) is not a failure: the one errno the applier lets pass, and only for deletions.
 constexpr std::initializer_list<int> kGoneAlready = {ENODEV};
+// From this many namespaces to configure on, two threads do it.
+constexpr size_t kThreadedConfigure = 64;
 
 class Applier {
  public:
@@ -80,10 +82,8 @@ class Applier {
   }
 
   // Order (backend::RemovalOrder): backends whose rows should let go of a port before its device
-  // vanishes (OVS) first; then links and namespaces; backends whose bridges are devices that hold
-  // their ports (Linux) last, right after the namespaces and without waiting for their teardown:
-  // by then the kernel is already releasing the veths in one batch, so a bridge goes with few
-  // ports left, where deleting it first would release every port singly.
+  // vanishes (OVS; Linux bridges, which go down first) first; then links and namespaces; backends
+  // that ask for it last, right after the namespaces and without waiting for their teardown.
   void removals() {
     // Steps of removal: each backend's batch, each namespace's link deletions, each namespace.
     std::set<std::string> link_namespaces;
@@ -175,10 +175,10 @@ class Applier {
     for (const auto& v : plan_.create_veths) ends[v.a.ns].insert(v.a.ifname);
     std::vector<std::string> waiting;
     auto deadline = start + std::chrono::seconds(5);
-    for (auto& [node, names] : ends) {
+    for (auto& [node, wanted] : ends) {
+      std::vector<std::string> names(wanted.begin(), wanted.end());
       for (;;) {
-        for (const auto& l : system_.links(node))
-          if (l.operstate == "UP") names.erase(l.name);
+        names = system_.not_running(node, names);
         if (names.empty() || std::chrono::steady_clock::now() >= deadline) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
@@ -356,11 +356,36 @@ class Applier {
     for (const auto& c : plan_.configure) total += !c.empty();
     if (total) say("configuring " + std::to_string(total) + " namespace(s)");
     if (total) step("configuring", 0, total);
-    size_t done = 0;
-    for (const auto& c : plan_.configure) {
-      configure_one(c);
-      if (!c.empty()) step("configuring", ++done, total);
+    // Two threads share a big lab's namespaces (each enters its own with setns): the kernel
+    // takes RTNL for each batch, but entering a namespace, opening its socket, its link dump and
+    // building the batch run beside the other thread's batch. A small lab (and every test that
+    // counts steps) keeps one thread and a fixed order.
+    std::atomic<size_t> done{0};
+    std::exception_ptr failure;
+    std::mutex failure_lock;
+    std::atomic<bool> stop{false};
+    auto work = [&](size_t first, size_t stride) {
+      for (size_t i = first; i < plan_.configure.size() && !stop.load(); i += stride) {
+        const auto& c = plan_.configure[i];
+        try {
+          configure_one(c);
+        } catch (...) {
+          std::lock_guard<std::mutex> hold(failure_lock);
+          if (!failure) failure = std::current_exception();
+          stop.store(true);
+          return;
+        }
+        if (!c.empty()) step("configuring", ++done, total);
+      }
+    };
+    if (plan_.configure.size() >= kThreadedConfigure) {
+      std::thread helper(work, 1, 2);
+      work(0, 2);
+      helper.join();
+    } else {
+      work(0, 1);
     }
+    if (failure) std::rethrow_exception(failure);
   }
 
   void configure_one(const NamespaceChanges& c) {

@@ -48,6 +48,9 @@ class FaultHook final : public System {
     return inner_->addresses(node, family);
   }
   bool host_link_exists(const std::string& name) override { return inner_->host_link_exists(name); }
+  std::vector<std::string> not_running(const std::string& node, const std::vector<std::string>& names) override {
+    return inner_->not_running(node, names);
+  }
   void set_tx_checksum(const std::string& node, const std::string& ifname, bool on) override {
     step("checksum offload of " + ifname);
     inner_->set_tx_checksum(node, ifname, on);

@@ -28,6 +28,7 @@ Judge::Judge(const Desired& desired, const Observed& observed) : d_(desired), o_
   for (const auto& v : d_.veths)
     for (const auto* e : {&v.a, &v.b})
       if (e->down) down_.insert({e->ns, e->ifname});
+  if (o_.record) recorded_.insert(o_.record->namespaces.begin(), o_.record->namespaces.end());
 }
 
 const ObservedNamespace& Judge::ns(const std::string& node) const {
@@ -37,7 +38,7 @@ const ObservedNamespace& Judge::ns(const std::string& node) const {
 }
 
 bool Judge::recorded(const std::string& node) const {
-  return o_.record && std::count(o_.record->namespaces.begin(), o_.record->namespaces.end(), node);
+  return recorded_.count(node) > 0;
 }
 
 bool Judge::owned_link(const std::string& node, const netlink::Link& l) const {

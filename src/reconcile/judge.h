@@ -125,6 +125,7 @@ class Judge {
   std::map<std::string, PortLocation> ports_;
   std::map<std::string, std::string> backend_of_;
   std::set<std::pair<std::string, std::string>> down_;  // (ns, ifname) wanted down
+  std::set<std::string> recorded_;                        // the record's namespaces (looked up per link)
 };
 
 // What a tunnel is, for plans and status: "vxlan VNI 5001 from 192.168.100.11 to h2

@@ -5,6 +5,9 @@
 #include "nswire/error.h"
 #include "planner.h"
 
+#include <memory>
+#include <unordered_map>
+
 namespace nswire::reconcile {
 
 const char* to_string(Action::Op op) {
@@ -35,13 +38,50 @@ const char* to_string(Action::Kind kind) {
   return "?";
 }
 
+struct ObservedNamespace::LinkIndex {
+  const netlink::Link* data = nullptr;
+  size_t size = 0;
+  std::unordered_map<std::string, size_t> by_name;
+  std::unordered_map<int, size_t> by_index;
+};
+
+namespace {
+constexpr size_t kIndexedLinks = 64;  // below this a scan is as quick, and tests may edit links in place
+
+const ObservedNamespace::LinkIndex& index_of(const ObservedNamespace& o) {
+  if (!o.link_index || o.link_index->data != o.links.data() || o.link_index->size != o.links.size()) {
+    auto index = std::make_shared<ObservedNamespace::LinkIndex>();
+    index->data = o.links.data();
+    index->size = o.links.size();
+    for (size_t i = 0; i < o.links.size(); ++i) {
+      index->by_name.emplace(o.links[i].name, i);
+      index->by_index.emplace(o.links[i].index, i);
+    }
+    o.link_index = std::move(index);
+  }
+  return *o.link_index;
+}
+}  // namespace
+
 const netlink::Link* ObservedNamespace::link(const std::string& name) const {
+  if (links.size() >= kIndexedLinks) {
+    const auto& index = index_of(*this);
+    auto it = index.by_name.find(name);
+    if (it == index.by_name.end()) return nullptr;
+    if (links[it->second].name == name) return &links[it->second];
+  }
   for (const auto& l : links)
     if (l.name == name) return &l;
   return nullptr;
 }
 
 const netlink::Link* ObservedNamespace::link(int index) const {
+  if (links.size() >= kIndexedLinks) {
+    const auto& table = index_of(*this);
+    auto it = table.by_index.find(index);
+    if (it == table.by_index.end()) return nullptr;
+    if (links[it->second].index == index) return &links[it->second];
+  }
   for (const auto& l : links)
     if (l.index == index) return &l;
   return nullptr;

@@ -36,9 +36,9 @@ void Planner::plan_configuration() {
 }
 
 void Planner::plan_links(const DesiredNamespace& n, NamespaceChanges& c) {
-  for (const auto& v : d_.veths)
-    for (const auto* e : {&v.a, &v.b}) {
-      if (e->ns != n.node || !focused(e->ns, e->ifname)) continue;
+  for (const auto& [veth, e] : ends_in(n.node)) {
+      const auto& v = *veth;
+      if (!focused(e->ns, e->ifname)) continue;
       bool fresh = created_.count({e->ns, e->ifname}) > 0;
       LinkConfig lc{.ifname = e->ifname, .up = !e->down};
       if (fresh) {

@@ -15,9 +15,8 @@ std::string qdisc_text(const netlink::Impairment& imp) {
 }  // namespace
 
 void Planner::plan_qdiscs(const DesiredNamespace& n, NamespaceChanges& c) {
-  for (const auto& v : d_.veths)
-    for (const auto* e : {&v.a, &v.b}) {
-      if (e->ns != n.node || !focused(e->ns, e->ifname)) continue;
+  for (const auto& [veth, e] : ends_in(n.node)) {
+      if (!focused(e->ns, e->ifname)) continue;
       Action::Ref ref{e->ns, e->ifname};
       std::string object = where(e->ns, e->ifname) + " egress";
       std::string why = e->impairment_overridden ? " (override)" : "";

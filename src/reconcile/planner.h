@@ -4,9 +4,11 @@
 // src/reconcile; the entry points are plan.h's plan_up / plan_down.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "judge.h"
 #include "nswire/reconcile/plan.h"
@@ -15,7 +17,10 @@ namespace nswire::reconcile {
 
 class Planner {
  public:
-  Planner(const Desired& desired, const Observed& observed) : d_(desired), obs_(observed), judge_(desired, observed) {}
+  Planner(const Desired& desired, const Observed& observed) : d_(desired), obs_(observed), judge_(desired, observed) {
+    for (const auto& v : d_.veths)
+      for (const auto* e : {&v.a, &v.b}) ends_by_ns_[e->ns].push_back({&v, e});
+  }
 
   Plan up();
   Plan down();
@@ -28,6 +33,14 @@ class Planner {
   // (namespace, interface): a link this plan deletes, creates, or deletes to create anew.
   using LinkKey = std::pair<std::string, std::string>;
 
+  // The veth ends in a namespace, in the lab's order (each namespace's planning looks only at
+  // its own: scanning every veth per namespace made planning quadratic in the lab's size).
+  using EndIn = std::pair<const DesiredVeth*, const VethEnd*>;
+  const std::vector<EndIn>& ends_in(const std::string& node) const {
+    static const std::vector<EndIn> none;
+    auto it = ends_by_ns_.find(node);
+    return it == ends_by_ns_.end() ? none : it->second;
+  }
   void add(Op op, Kind kind, Action::Ref ref, std::string object, std::string detail = {});
   const ObservedNamespace& ns(const std::string& node) const { return judge_.ns(node); }
   const backend::Traits& traits(const std::string& backend) const { return d_.traits(backend); }
@@ -71,6 +84,7 @@ class Planner {
   std::set<std::string> reattached_;  // ports that leave their bridge to be attached again (phase 1, 7)
   std::set<std::string> attached_;    // ports this plan attaches (or sets) in phase 7
   std::set<LinkKey> focus_;           // plan_link's two ends; empty: the whole lab
+  std::map<std::string, std::vector<EndIn>> ends_by_ns_;
 };
 
 }  // namespace nswire::reconcile

@@ -3,11 +3,14 @@
 #include "nswire/reconcile/system.h"
 
 #include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "backends.h"
 #include "nswire/error.h"
@@ -20,6 +23,16 @@ namespace nswire::reconcile {
 
 void System::execute(const std::string& node, netlink::Batch& batch, std::initializer_list<int> tolerated) {
   netlink::check(batch, send(node, batch), tolerated, node.empty() ? "" : "in namespace " + node);
+}
+
+std::vector<std::string> System::not_running(const std::string& node, const std::vector<std::string>& names) {
+  std::set<std::string> up;
+  for (const auto& l : links(node))
+    if (l.operstate == "UP") up.insert(l.name);
+  std::vector<std::string> out;
+  for (const auto& n : names)
+    if (!up.count(n)) out.push_back(n);
+  return out;
 }
 
 namespace {
@@ -59,6 +72,22 @@ class RealSystem final : public System {
   }
 
   bool host_link_exists(const std::string& name) override { return if_nametoindex(name.c_str()) != 0; }
+
+  // Host links by name: SIOCGIFFLAGS's IFF_RUNNING is netif_oper_up (operstate UP; UNKNOWN too,
+  // which a veth never reports).
+  std::vector<std::string> not_running(const std::string& node, const std::vector<std::string>& names) override {
+    if (!node.empty()) return System::not_running(node, names);
+    int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return System::not_running(node, names);
+    std::vector<std::string> out;
+    for (const auto& n : names) {
+      ifreq req{};
+      n.copy(req.ifr_name, IFNAMSIZ - 1);
+      if (::ioctl(fd, SIOCGIFFLAGS, &req) != 0 || !(req.ifr_flags & IFF_RUNNING)) out.push_back(n);
+    }
+    ::close(fd);
+    return out;
+  }
 
   void set_tx_checksum(const std::string& node, const std::string& ifname, bool on) override {
     if (node.empty()) {

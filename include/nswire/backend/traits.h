@@ -14,10 +14,11 @@ namespace nswire::backend {
 // When a backend's removals run during `down` (and when `up` removes what a lab no longer wants).
 enum class RemovalOrder {
   // First, before links and namespaces go: the switch should let go of a port before its
-  // device vanishes (OVS rows).
+  // device vanishes (OVS rows); Linux bridges too, set down and deleted before their ports'
+  // namespaces go (a running bridge makes each port's release cost O(ports)).
   before_links,
-  // Last, right after the namespaces: by then the kernel is already releasing their veths in one
-  // batch, so a bridge goes with few ports left (Linux bridges).
+  // Last, right after the namespaces, without waiting for their teardown (no backend now: Linux
+  // bridges did, until the kernel's teardown was measured releasing ports from the running bridge).
   after_namespaces,
 };
 

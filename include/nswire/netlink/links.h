@@ -37,6 +37,7 @@ struct Link {
   int peer_netnsid = -1;   // IFLA_LINK_NETNSID, -1 when the peer is in the same namespace
   bool stp = false;        // bridges: IFLA_BR_STP_STATE != 0
   bool vlan_filtering = false;  // bridges: IFLA_BR_VLAN_FILTERING
+  std::string qdisc;       // IFLA_QDISC: the root qdisc's kind ("noqueue", "noop" before first up, "tbf", ...)
   bool operator==(const Link&) const = default;
 };
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +69,12 @@ struct ObservedNamespace {
   const netlink::Link* link(const std::string& name) const;
   const netlink::Link* link(int index) const;
   const netlink::RootQdisc* qdisc(int ifindex) const;
+
+  // link()'s lookup table for a big namespace (the host of a 2000-node lab: a linear scan per
+  // veth end made planning quadratic). Built on first use from `links` as it is then; rebuilt
+  // when `links` was reallocated or resized since; a hit is checked against the link it names.
+  struct LinkIndex;
+  mutable std::shared_ptr<const LinkIndex> link_index;
 };
 
 struct Observed {

@@ -42,6 +42,10 @@ class System {
   virtual std::vector<netlink::Link> links(const std::string& node) = 0;
   virtual std::vector<netlink::Address> addresses(const std::string& node, int family) = 0;
   virtual bool host_link_exists(const std::string& name) = 0;
+  // Which of `names` (links in the node) do not carry traffic yet (operstate not UP, or gone).
+  // By default one links() dump; the real system looks host links up by name (an ioctl each, no
+  // RTNL): the applier polls this, and a dump of a big host costs the kernel O(N) per veth.
+  virtual std::vector<std::string> not_running(const std::string& node, const std::vector<std::string>& names);
 
   // Inside a node's namespace.
   virtual void set_tx_checksum(const std::string& node, const std::string& ifname, bool on) = 0;  // changes
