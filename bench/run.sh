@@ -3,7 +3,7 @@
 # net + mount namespaces, private ovsdb-server + ovs-vswitchd with the netdev datapath) and
 # prints their tables. Nothing is made in the machine's own namespace.
 #
-#   bench/run.sh [--quick] [--build DIR] [--only lab-scale|bridge-attach|mesh|ovsdb|impair|soak]...
+#   bench/run.sh [--quick] [--build DIR] [--only lab-scale|bridge-attach|mesh|ovsdb|impair|soak|scale]...
 #     --quick   small sizes (lab-scale 10 100 / ovs 10 50, attach 10 100, mesh 20 30 50, 100 OVSDB ports)
 #     --build   build directory (default build-bench; built here as Release when missing)
 # Full sizes: lab-scale linux 10 100 500, ovs 10 100 200; attach 10 100 500; mesh 20 30 50 100;
@@ -64,6 +64,10 @@ if want soak; then
   "$sandbox" "$here/soak.sh" "$nswire" linux "$soak" 50
   NSWIRE_SANDBOX_OVS=1 "$sandbox" "$here/soak.sh" "$nswire" ovs "$soak" 50
   "$sandbox" "$here/soak.sh" "$nswire" ovs-embedded "$soak" 50
+fi
+if want scale; then
+  echo; echo "== scale: the Linux star N = 200..2000 with and without ovs-vswitchd vs the ip -batch floor; OVS backend; Mininet (issue 19)"
+  if ((quick)); then REUPS=3 OVS_UP=200 "$here/scale.sh" "$nswire" 200 500; else "$here/scale.sh" "$nswire"; fi
 fi
 if want ovsdb; then
   echo; echo "== ovsdb: one OVSDB transaction vs ovs-vsctl (bench/ovsdb)"
