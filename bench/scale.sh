@@ -31,15 +31,17 @@ if [[ ${1:-} != --inside ]]; then
   echo "scale: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
   printf '%-5s %4s | %6s %6s %6s | %6s %6s %6s | %6s %6s %6s | %6s %6s %6s %6s | %5s %7s\n' \
     ovsd N up floor up/fl re-min re-med re-max down fl-dn dn/fl ms/up ms/fl ms/dn ms/re load RSS-MiB
-  "$sandbox" "$0" --inside star "$nswire" no "${sizes[@]}"
-  NSWIRE_SANDBOX_OVS=1 "$sandbox" "$0" --inside star "$nswire" ovs "${sizes[@]}"
+  # A part that fails says so and the next one still runs.
+  "$sandbox" "$0" --inside star "$nswire" no "${sizes[@]}" || echo "scale: the star without OVS failed"
+  NSWIRE_SANDBOX_OVS=1 "$sandbox" "$0" --inside star "$nswire" ovs "${sizes[@]}" || echo "scale: the star with OVS failed"
   echo "(ovsd: ovs-vswitchd running in the sandbox; floor: one ip -batch of netns + veth + master;"
   echo " re-: the in-sync re-up over ${REUPS:-10} runs; ms/*: per node; RSS: nswire's peak over up/re-up/down)"
   echo
-  NSWIRE_SANDBOX_OVS=1 "$sandbox" "$0" --inside ovs "$nswire" "${OVS_UP:-1000}" "${OVS_DOWN:-200}"
+  NSWIRE_SANDBOX_OVS=1 "$sandbox" "$0" --inside ovs "$nswire" "${OVS_UP:-1000}" || echo "scale: OVS backend N = ${OVS_UP:-1000} failed"
+  NSWIRE_SANDBOX_OVS=1 "$sandbox" "$0" --inside ovs "$nswire" "${OVS_DOWN:-200}" || echo "scale: OVS backend N = ${OVS_DOWN:-200} failed"
   echo
   if command -v mn >/dev/null && command -v brctl >/dev/null; then
-    NSWIRE_SANDBOX_OVS=1 "$sandbox" "$0" --inside mininet "$nswire" "${MININET:-200}"
+    NSWIRE_SANDBOX_OVS=1 "$sandbox" "$0" --inside mininet "$nswire" "${MININET:-200}" || echo "scale: the Mininet part failed"
   else
     echo "mininet: not installed (Debian packages mininet, bridge-utils): skipped"
   fi
