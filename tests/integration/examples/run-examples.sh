@@ -282,8 +282,9 @@ fi
 # network namespace.
 vlan_filtering=0
 unshare --net ip link add name nsw-vlanprobe type bridge vlan_filtering 1 2>/dev/null && vlan_filtering=1
-# The Linux backend's VLAN support needs it: a lab whose nodes sit on VLANs is skipped there.
-uses_vlans() { grep -Eq '(^|[{,[:space:]])vlan:[[:space:]]*[0-9]' "$1"; }
+# The Linux backend's VLAN support needs it: a lab whose nodes sit on VLANs (access, trunks, a
+# VLAN mode) is skipped there.
+uses_vlans() { grep -Eq '(^|[{,[:space:]])(vlan:[[:space:]]*[0-9]|trunks:|vlan_mode:)' "$1"; }
 pass=0 fail=0 xfail=0 skip=0
 summary=()
 junit_cases=""
@@ -321,7 +322,7 @@ for ex in "${examples[@]}"; do
     # validator says which (by the backend's traits), and the case is skipped with that reason.
     refused=$("$NSWIRE" validate "$ex" --backend "$be" 2>&1 >/dev/null | grep -m1 -E ': (.*): the [a-z]+ backend .*has no ' || true)
     if [[ -n $refused ]] || { [[ $be == linux && $vlan_filtering == 0 ]] && uses_vlans "$ex"; }; then
-      why="this kernel ($(uname -r)) has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING): the Linux backend cannot make access VLANs here; the VM tier (tests/vm, Debian's kernel) runs this case"
+      why="this kernel ($(uname -r)) has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING): the Linux backend cannot make access VLANs or trunks here; the VM tier (tests/vm, Debian's kernel) runs this case"
       [[ -n $refused ]] && why="the $be backend cannot serve this lab: ${refused#*: }"
       line=$(printf '%-5s %-40s %-6s %6ss  (%s)' SKIP "$base" "$be" 0.00 "$why")
       echo "$line"
