@@ -46,6 +46,11 @@ SANDBOX="$ROOT/tests/harness/sandbox"
 declare -A XFAIL=()
 # Found by the VM tier (2026-12-02), not yet fixed: on the kernel datapath the SPAN mirror of
 # ovs-sdn delivers nothing to its output port (the userspace datapath delivers every packet).
+# Not reproduced in isolation: in the guest, the lab up on the kernel datapath, `nswire capture`
+# started 1.5 s before a 3-ping exchange got its 4 packets, the Mirror row counted tx_packets 16,
+# and `ovs-appctl dpif/dump-flows` showed the tap port as an extra output of the client<->web ICMP
+# flows (actions:4,2 / 2,3). So the mirror works there; what differs here (the capture's start,
+# 2 pings for exactly 4 packets, flows made before by `nswire test`) is still to be found.
 [[ ${NSWIRE_EXAMPLES_DATAPATH:-} == system ]] && XFAIL[ovs-sdn:ovs]="the mirror delivers no packet to its output port on the kernel datapath"
 
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
