@@ -79,9 +79,10 @@ BridgeJudgement Judge::bridge(const DesiredBridge& b) const {
   if (d_.traits(b.backend).bridge_is_device) {
     const auto* device = ns(kHost).link(b.name);
     j.mtu_ok = !b.mtu || (device && device->mtu == *b.mtu);
+    j.device_up = device && device->up;
     j.addresses_ok = j.vni_ok = true;  // its addresses are the host namespace's, judged there
   } else {
-    j.mtu_ok = true;
+    j.mtu_ok = j.device_up = true;
     j.addresses_ok = sorted(j.live->addresses) == sorted(b.addresses);
     j.vni_ok = !b.vni || j.live->vni == b.vni;
   }

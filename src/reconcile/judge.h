@@ -45,10 +45,13 @@ struct BridgeJudgement {
   const backend::ObservedBridge* live = nullptr;  // on the wanted backend; nullptr when not there
   std::string elsewhere;                          // the backend it is on instead, if any
   bool ours = false, stp_ok = false, mtu_ok = false;
+  // A bridge that is a host device: that device is there and administratively up (an OVS bridge
+  // whose internal device ovs-vswitchd made again after a restart comes back down, address kept).
+  bool device_up = false;
   bool options_ok = false;  // controllers, fail mode, ..., flow export (switch_options.h)
   // A bridge that is no host device: the gateway addresses and segment id its backend holds.
   bool addresses_ok = false, vni_ok = false;
-  bool as_wanted() const { return live && ours && stp_ok && mtu_ok && options_ok && addresses_ok && vni_ok; }
+  bool as_wanted() const { return live && ours && stp_ok && mtu_ok && device_up && options_ok && addresses_ok && vni_ok; }
 };
 
 struct PortJudgement {

@@ -42,11 +42,12 @@ void Planner::plan_bridges() {
               (b.addresses.empty() ? "" : ", gateway " + addresses_text(b.addresses)) + across);
       // A bridge made anew (also when it changes backend) starts with no addresses.
       created_.insert({kHost, b.name});
-    } else if (!j.stp_ok || !j.mtu_ok || !j.options_ok || !j.addresses_ok || !j.vni_ok) {
+    } else if (!j.stp_ok || !j.mtu_ok || !j.device_up || !j.options_ok || !j.addresses_ok || !j.vni_ok) {
       plan_.bridges[b.backend].ensure_bridges.push_back(spec);
       std::string detail = j.stp_ok ? "" : std::string("STP ") + (b.stp ? "on" : "off");
       auto more = [&](const std::string& what) { detail += (detail.empty() ? "" : ", ") + what; };
       if (!j.mtu_ok) more("MTU " + std::to_string(*b.mtu));
+      if (!j.device_up) more("device up");
       if (!j.addresses_ok) more(b.addresses.empty() ? "no gateway" : "gateway " + addresses_text(b.addresses));
       if (!j.vni_ok) more("VNI " + std::to_string(*b.vni));
       if (!j.options_ok) {

@@ -54,10 +54,10 @@ class Viewer {
       }
       std::string live = b.backend + (j.live->stp ? ", STP on" : "") + ", " + std::to_string(j.live->ports.size()) +
                          " port(s)" + (j.ours ? "" : ", not owned by this lab");
-      if (!j.mtu_ok) {
-        const auto* device = judge_.ns(kHost).link(b.name);
-        live += device ? ", MTU " + std::to_string(device->mtu) : ", no device";
-      }
+      const auto* device = judge_.ns(kHost).link(b.name);
+      if (!j.mtu_ok || !j.device_up) live += device ? "" : ", no device";
+      if (device && !j.mtu_ok) live += ", MTU " + std::to_string(device->mtu);
+      if (device && !j.device_up) live += ", device down";
       if (auto o = describe(fields(j.live->options)); !o.empty()) live += ", " + o;
       if (!j.addresses_ok) live += j.live->addresses.empty() ? ", no gateway" : gateway(j.live->addresses);
       if (!j.vni_ok) live += j.live->vni ? ", VNI " + std::to_string(*j.live->vni) : ", no VNI";

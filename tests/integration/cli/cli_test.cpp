@@ -226,6 +226,41 @@ TEST_P(Cli, DriftIsReportedAndRepaired) {
   EXPECT_EQ(nsw({"down", file}).code, 0);
 }
 
+// A bridge's own device taken down behind nswire's back (or made again down by ovs-vswitchd after
+// an ovsdb-server restart, issue 18) is drift on either backend: status says so, `up` brings it up
+// (ip -j link as the oracle) and the probe to the bridge's own address passes again.
+TEST_P(Cli, ABridgeDeviceTakenDownIsDriftAndUpBringsItUp) {
+  auto file = write_lab("cli-bridge-down", kLab);
+  ASSERT_EQ(nsw({"up", file}).code, 0);
+  ASSERT_EQ(run({"ip", "link", "set", "br0", "down"}).exit_code, 0);
+  auto status = nsw({"status", file, "--json"});
+  EXPECT_EQ(status.code, 3);
+  bool row = false;
+  const json report = status.j();
+  for (const auto& o : report["objects"])
+    row |= o["kind"] == "bridge" && o["object"] == "br0" && !o["ok"].get<bool>() &&
+           o["live"].get<std::string>().find("device down") != std::string::npos;
+  EXPECT_TRUE(row) << status.out;
+  // The bridge comes up; the kernel dropped its IPv6 address with the link (keep_addr_on_down
+  // is 0), which comes back too. Nothing else changes.
+  auto plan = nsw({"plan", file, "--json"}).j()["actions"];
+  ASSERT_FALSE(plan.empty());
+  EXPECT_EQ(plan[0]["kind"], "bridge");
+  EXPECT_EQ(plan[0]["detail"], "device up") << plan.dump();
+  for (size_t i = 1; i < plan.size(); ++i)
+    EXPECT_EQ(plan[i]["object"], "fd00:2::1/64 on br0") << plan.dump();
+  EXPECT_EQ(nsw({"up", file}).code, 0);
+  auto l = nswire::test::ip_link("", "br0");
+  bool up = false;
+  if (l)
+    for (const auto& f : (*l)["flags"]) up |= f == "UP";
+  EXPECT_TRUE(up) << (l ? l->dump() : "no br0");
+  EXPECT_EQ(nsw({"status", file}).code, 0);
+  auto test = nsw({"test", file});
+  EXPECT_EQ(test.code, 0) << test.out << test.err;
+  EXPECT_EQ(nsw({"down", file}).code, 0);
+}
+
 TEST_P(Cli, ForeignObjectsAreNeverAdopted) {
   ASSERT_EQ(run({"ip", "netns", "add", "blue"}).exit_code, 0);
   auto file = write_lab("cli-foreign", kLab);

@@ -134,27 +134,15 @@ bool poll_until(Pred pred, std::chrono::milliseconds limit) {
   return false;
 }
 
-// `first_test_may_miss_bridge`: KNOWN ISSUE, not fixed (issue 18): right after ovsdb-server was
-// restarted, the first `test` sometimes (2 runs in 4) finds s0's own address unreachable from s1's
-// segment while status is in sync and every node-to-node probe passes; in the CI clone it stayed
-// so through ten more ups and tests a second apart. A known failure, said by the test: only that
-// probe may fail, and only in this case.
-void expect_converges(const std::string& after, bool first_test_may_miss_bridge = false) {
+// Right after ovsdb-server was restarted, ovs-vswitchd may make a bridge's internal device again
+// (down, its address kept): `up` must see that as drift and bring it up, so the probe to s0's own
+// address (n5 -> 10.71.0.1, across the patch) is what catches it (it failed so before issue 18's fix).
+void expect_converges(const std::string& after) {
   auto up = run({NSWIRE_BIN, "up", lab_file()});
   ASSERT_EQ(up.exit_code, 0) << after << ": the next up fails: " << up.err;
   auto status = run({NSWIRE_BIN, "status", lab_file()});
   EXPECT_EQ(status.exit_code, 0) << after << ": not in sync:\n" << status.out << status.err;
   auto test = run({NSWIRE_BIN, "test", lab_file()});
-  if (first_test_may_miss_bridge && test.exit_code != 0) {
-    // KNOWN FAILURE (issue 18): only the probe to the OVS bridge's own address fails, and it
-    // stays so (up and test repeated for 10 s did not bring it back). Said, not failed on; every
-    // other expectation holds, and down must still leave nothing.
-    EXPECT_NE(test.out.find("FAIL  n5 -> 10.71.0.1"), std::string::npos) << test.out;
-    EXPECT_NE(test.out.find("12 passed, 1 failed"), std::string::npos) << test.out;
-    std::cout << "KNOWN FAILURE (" << after << "): n5 -> 10.71.0.1 (the OVS bridge's own address) unreachable while "
-              << "status is in sync; see issue 18\n";
-    test.exit_code = 0;
-  }
   EXPECT_EQ(test.exit_code, 0) << after << ": expectations fail:\n" << test.out << test.err;
   auto down = run({NSWIRE_BIN, "down", lab_file()});
   EXPECT_EQ(down.exit_code, 0) << after << ": " << down.err;
@@ -232,7 +220,7 @@ TEST(Daemons, KilledOrRestartedMidRunTheNextUpConvergesAndDownLeavesNothing) {
     std::string next_cfg = nswire::test::ovs_vsctl({"get", "Open_vSwitch", ".", "next_cfg"});
     auto back = run({"ovs-vsctl", "--timeout=30", "wait-until", "Open_vSwitch", ".", "cur_cfg>=" + next_cfg});
     ASSERT_EQ(back.exit_code, 0) << "ovs-vswitchd did not come back: " << back.err;
-    expect_converges("ovsdb-server restarted during up", /*first_test_may_miss_bridge=*/true);
+    expect_converges("ovsdb-server restarted during up");
     EXPECT_EQ(snapshot(), before) << "after ovsdb-server was restarted during up";
   }
   vswitchd.reset();

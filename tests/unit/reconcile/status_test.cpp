@@ -210,6 +210,8 @@ nodes:
   std::vector<std::pair<std::string, std::function<void(Observed&)>>> drifts = {
       {"bridge STP", [](Observed& o) { fake::bridge(o, "ovs", "br0").stp = false; }},
       {"bridge MTU", [&](Observed& o) { link(o, kHost, "br0").mtu = 9000; }},
+      {"OVS bridge device down", [&](Observed& o) { link(o, kHost, "br0").up = false; }},
+      {"Linux bridge device down", [&](Observed& o) { link(o, kHost, "lb").up = false; }},
       {"bridge gone",
        [](Observed& o) {
          std::erase_if(o.bridges["ovs"], [](const auto& b) { return b.name == "br1"; });
