@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <algorithm>
 #include <set>
 
 #include "nswire/error.h"
@@ -34,6 +33,19 @@ std::optional<uint32_t> to_mtu(const std::optional<int>& m) {
 }
 
 // The kernel reports MACs in lower case; the file may use either.
+// A port on a switch whose trunks are VLAN entries (Traits::trunks_listed) as that switch holds
+// it: the modes that add nothing to the VLANs are not named, and the native VLAN is no trunk
+// entry of its own (it is the PVID entry).
+backend::PortOptions listed_trunk(backend::PortOptions o, std::optional<int> vlan) {
+  if (o.vlan_mode == "access" || o.vlan_mode == "trunk") o.vlan_mode.clear();
+  if (o.vlan_mode == "native-tagged" || o.vlan_mode == "native-untagged") {
+    int64_t native = vlan.value_or(1);
+    o.trunks.erase(std::remove(o.trunks.begin(), o.trunks.end(), native), o.trunks.end());
+    if (o.trunks.empty() && o.vlan_mode == "native-untagged") o.vlan_mode.clear();  // an access port
+  }
+  return o;
+}
+
 std::optional<std::string> lower_mac(std::optional<std::string> mac) {
   if (mac)
     for (auto& c : *mac) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -197,6 +209,7 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends, const std::str
       // no VLAN), wanting it is wanting none.
       if (i.vlan && !(d.traits(backend_of[i.bridge]).vlan1_is_untagged && *i.vlan == 1))
         host_end.vlan = static_cast<uint16_t>(*i.vlan);
+      if (d.traits(backend_of[i.bridge]).trunks_listed) host_end.port = listed_trunk(i.port, i.vlan);
       auto mac = lower_mac(i.mac);
       if (!mac && d.traits(backend_of[i.bridge]).port_addresses) mac = generated_mac(lab.name + "/" + node.name + "/" + i.name);
       VethEnd node_end{.ns = node.name, .ifname = i.name, .mtu = mtu, .mac = mac,

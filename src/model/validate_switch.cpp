@@ -105,6 +105,10 @@ void Validator::check_port_options(const Interface& i, const std::string& ctx) {
           "\"vlan\" with \"trunks\" needs vlan_mode native-tagged or native-untagged (vlan is the native VLAN)");
   if (o.vlan_mode == "access" && !o.trunks.empty()) error(where, ctx, "vlan_mode access carries no trunks");
   if (o.vlan_mode == "trunk" && i.vlan) error(where, ctx, "vlan_mode trunk has no access VLAN (drop \"vlan\")");
+  if (o.vlan_mode == "trunk" && o.trunks.empty() && it != bridges_.end())
+    if (const auto* traits = traits_of(*it->second); traits && traits->trunks_listed)
+      error(where, ctx, "vlan_mode trunk without \"trunks\": the " + effective_backend(lab_, *it->second) +
+                            " backend (bridge " + quoted(i.bridge) + ") carries only the VLANs a trunk lists");
   if (o.policing && o.policing->rate_kbps == 0)
     error(i.option_keys.at("policing"), ctx, "policing: rate must be above 0");
 }

@@ -32,6 +32,11 @@ void add_port_vlan(Batch& batch, int port_index, const std::string& port_name, u
                pvid_untagged ? BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED : 0);
 }
 
+void set_port_vlan(Batch& batch, int port_index, const std::string& port_name, const PortVlan& entry) {
+  uint16_t flags = (entry.pvid ? BRIDGE_VLAN_INFO_PVID : 0) | (entry.untagged ? BRIDGE_VLAN_INFO_UNTAGGED : 0);
+  vlan_request(batch, RTM_SETLINK, port_index, "add", port_name, entry.vid, flags);
+}
+
 void delete_port_vlan(Batch& batch, int port_index, const std::string& port_name, uint16_t vid) {
   vlan_request(batch, RTM_DELLINK, port_index, "delete", port_name, vid, 0);
 }

@@ -73,6 +73,11 @@ struct Traits {
   bool flow_export = false;       // sFlow and IPFIX collectors
   bool mirrors = false;           // port mirrors (SPAN) on a bridge
   bool trunks = false;            // trunks and VLAN modes (native VLAN) on a port
+  // A trunk carries exactly the VLANs its `trunks:` lists (Linux bridge VLAN entries), never
+  // "all VLANs": a trunk or native vlan_mode without the list is refused. Such a switch keeps no
+  // VLAN mode of its own, only entries, so the modes that add nothing (access, trunk) are not
+  // handed to it: the mode is what the VLANs imply.
+  bool trunks_listed = false;
   bool egress_shaping = false;    // qos: { type: linux-htb, max_rate } on a port
   bool ingress_policing = false;  // policing: { rate, burst } on a port
   // Names the switch keeps for its own devices; a lab bridge may not take them.

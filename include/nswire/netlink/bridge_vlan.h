@@ -23,6 +23,9 @@ struct PortVlan {
 
 // Makes `vid` the port's PVID, untagged.
 void add_port_vlan(Batch& batch, int port_index, const std::string& port_name, uint16_t vid, bool pvid_untagged = true);
+// Adds `entry.vid` to the port, or changes its flags: PVID (untagged frames in go to it) and
+// untagged (frames out of it lose their tag); neither is a tagged trunk VLAN.
+void set_port_vlan(Batch& batch, int port_index, const std::string& port_name, const PortVlan& entry);
 void delete_port_vlan(Batch& batch, int port_index, const std::string& port_name, uint16_t vid);
 // Changes an existing bridge's STP and/or VLAN filtering.
 void change_bridge(Batch& batch, const std::string& bridge, std::optional<bool> stp, std::optional<bool> vlan_filtering);

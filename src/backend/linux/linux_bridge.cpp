@@ -14,6 +14,7 @@
 #include "nswire/netlink/bridge_port.h"
 #include "nswire/netlink/bridge_vlan.h"
 #include "nswire/netlink/links.h"
+#include "port_vlans.h"
 #include "vxlan_tunnels.h"
 
 namespace nswire::backend {
@@ -37,12 +38,6 @@ std::string owner_text(const std::string& alias) {
   return alias.empty() ? "no nswire mark" : "alias \"" + alias + "\"";
 }
 
-std::optional<uint16_t> access_vlan(const std::vector<netlink::PortVlan>& vlans) {
-  for (const auto& v : vlans)
-    if (v.pvid) return v.vid;
-  return std::nullopt;
-}
-
 }  // namespace
 
 namespace linux_bridge {
@@ -55,6 +50,8 @@ Traits traits() {
           .attach_moves_ports = true,
           .removal = RemovalOrder::after_namespaces,
           .observe_always = true,
+          .trunks = true,
+          .trunks_listed = true,
           // VXLAN (RFC 7348): outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8.
           .span = Span::tunnels,
           .encapsulations = {{"vxlan", 50}}};
@@ -78,9 +75,11 @@ std::vector<ObservedBridge> LinuxBridgeBackend::observe() {
       if (p.master != l.index || p.kind == "vxlan") continue;  // a VXLAN port is a tunnel
       // A Linux bridge never touches its ports' qdiscs.
       ObservedPort port{.name = pname, .owner = lab_of_link_mark(p.alias), .keeps_qdisc = true};
-      if (l.vlan_filtering) {
-        auto v = access_vlan(vlans[p.index]);
-        if (v && *v != 1) port.vlan = v;  // VLAN 1 is the bridge's default, not an access VLAN we set
+      if (l.vlan_filtering) {  // VLAN 1 untagged alone is the bridge's default: no VLAN, no options
+        auto state = linux_bridge::read_vlans(vlans[p.index]);
+        port.vlan = state.vlan;
+        port.options.trunks = state.trunks;
+        port.options.vlan_mode = state.vlan_mode;
       }
       b.ports.push_back(port);
     }
@@ -98,7 +97,7 @@ void LinuxBridgeBackend::apply(const Changes& changes) {
   // Refuse foreign objects before changing anything.
   std::set<std::string> needs_vlans;
   for (const auto& p : changes.attach_ports)
-    if (p.vlan) needs_vlans.insert(p.bridge);
+    if (linux_bridge::needs_vlan_filtering(p)) needs_vlans.insert(p.bridge);
   for (const auto& b : changes.ensure_bridges) {
     auto it = links.by_name.find(b.name);
     if (it == links.by_name.end()) continue;
@@ -153,7 +152,7 @@ void LinuxBridgeBackend::apply(const Changes& changes) {
   for (const auto& p : changes.attach_ports) {
     // A bridge that gains an access port later needs VLAN filtering too.
     auto it = links.by_name.find(p.bridge);
-    if (p.vlan && it != links.by_name.end() && !it->second.vlan_filtering &&
+    if (linux_bridge::needs_vlan_filtering(p) && it != links.by_name.end() && !it->second.vlan_filtering &&
         std::none_of(changes.ensure_bridges.begin(), changes.ensure_bridges.end(),
                      [&](const BridgeSpec& b) { return b.name == p.bridge; }))
       netlink::change_bridge(bridges, p.bridge, std::nullopt, true);
@@ -165,7 +164,7 @@ void LinuxBridgeBackend::apply(const Changes& changes) {
       socket.execute(bridges);
     } catch (const netlink::Error& e) {
       if (e.error == EOPNOTSUPP && !needs_vlans.empty())
-        throw Error(std::string(e.what()) + ": access VLANs on a Linux bridge need bridge VLAN filtering "
+        throw Error(std::string(e.what()) + ": access VLANs and trunks on a Linux bridge need bridge VLAN filtering "
                     "(CONFIG_BRIDGE_VLAN_FILTERING), which this kernel lacks; use backend: ovs for VLANs");
       throw;
     }
@@ -181,14 +180,13 @@ void LinuxBridgeBackend::apply(const Changes& changes) {
     const Link& port = links.by_name.at(p.name);
     if (port.master != br->second.index || !port.up)
       netlink::change_link(rest, {.index = port.index, .name = p.name, .up = true, .master = br->second.index});
-    auto current = port.master == br->second.index ? access_vlan(vlans[port.index]) : std::nullopt;
-    uint16_t want = p.vlan.value_or(1);
-    if (current.value_or(1) != want || port.master != br->second.index) {
-      if (br->second.vlan_filtering || p.vlan) {
-        netlink::add_port_vlan(rest, port.index, p.name, want);
-        uint16_t old = port.master == br->second.index ? current.value_or(1) : 1;  // a fresh port gets VLAN 1
-        if (old != want) netlink::delete_port_vlan(rest, port.index, p.name, old);
-      }
+    if (br->second.vlan_filtering || linux_bridge::needs_vlan_filtering(p)) {
+      // A port that joins now gets the bridge's default, VLAN 1 PVID untagged.
+      std::vector<netlink::PortVlan> current{{1, true, true}};
+      if (port.master == br->second.index) current = vlans[port.index];
+      auto c = linux_bridge::vlan_changes(current, linux_bridge::wanted_vlans(p));
+      for (const auto& e : c.set) netlink::set_port_vlan(rest, port.index, p.name, e);
+      for (auto vid : c.remove) netlink::delete_port_vlan(rest, port.index, p.name, vid);
     }
   }
   linux_bridge::join_tunnels(rest, socket, changes, links.by_name, context_.lab);

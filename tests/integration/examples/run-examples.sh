@@ -46,6 +46,11 @@ SANDBOX="$ROOT/tests/harness/sandbox"
 declare -A XFAIL=()
 # Found by the VM tier (2026-12-02), not yet fixed: on the kernel datapath the SPAN mirror of
 # ovs-sdn delivers nothing to its output port (the userspace datapath delivers every packet).
+# Not reproduced in isolation: in the guest, the lab up on the kernel datapath, `nswire capture`
+# started 1.5 s before a 3-ping exchange got its 4 packets, the Mirror row counted tx_packets 16,
+# and `ovs-appctl dpif/dump-flows` showed the tap port as an extra output of the client<->web ICMP
+# flows (actions:4,2 / 2,3). So the mirror works there; what differs here (the capture's start,
+# 2 pings for exactly 4 packets, flows made before by `nswire test`) is still to be found.
 [[ ${NSWIRE_EXAMPLES_DATAPATH:-} == system ]] && XFAIL[ovs-sdn:ovs]="the mirror delivers no packet to its output port on the kernel datapath"
 
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
@@ -282,8 +287,9 @@ fi
 # network namespace.
 vlan_filtering=0
 unshare --net ip link add name nsw-vlanprobe type bridge vlan_filtering 1 2>/dev/null && vlan_filtering=1
-# The Linux backend's VLAN support needs it: a lab whose nodes sit on VLANs is skipped there.
-uses_vlans() { grep -Eq '(^|[{,[:space:]])vlan:[[:space:]]*[0-9]' "$1"; }
+# The Linux backend's VLAN support needs it: a lab whose nodes sit on VLANs (access, trunks, a
+# VLAN mode) is skipped there.
+uses_vlans() { grep -Eq '(^|[{,[:space:]])(vlan:[[:space:]]*[0-9]|trunks:|vlan_mode:)' "$1"; }
 pass=0 fail=0 xfail=0 skip=0
 summary=()
 junit_cases=""
@@ -321,7 +327,7 @@ for ex in "${examples[@]}"; do
     # validator says which (by the backend's traits), and the case is skipped with that reason.
     refused=$("$NSWIRE" validate "$ex" --backend "$be" 2>&1 >/dev/null | grep -m1 -E ': (.*): the [a-z]+ backend .*has no ' || true)
     if [[ -n $refused ]] || { [[ $be == linux && $vlan_filtering == 0 ]] && uses_vlans "$ex"; }; then
-      why="this kernel ($(uname -r)) has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING): the Linux backend cannot make access VLANs here; the VM tier (tests/vm, Debian's kernel) runs this case"
+      why="this kernel ($(uname -r)) has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING): the Linux backend cannot make access VLANs or trunks here; the VM tier (tests/vm, Debian's kernel) runs this case"
       [[ -n $refused ]] && why="the $be backend cannot serve this lab: ${refused#*: }"
       line=$(printf '%-5s %-40s %-6s %6ss  (%s)' SKIP "$base" "$be" 0.00 "$why")
       echo "$line"

@@ -89,4 +89,35 @@ TEST(Switch, TheSameLabWrittenAnotherWayIsTheSameLab) {
   EXPECT_EQ(a, b);
 }
 
+// On the Linux bridge (Traits::trunks_listed) a port is VLAN entries: the modes that add nothing
+// are dropped, and the native VLAN is not a trunk entry of its own, so the desired port is what
+// the backend reads back.
+TEST(Switch, TrunksOnALinuxBridgeAreFlattenedToWhatItsVlanEntriesSay) {
+  auto d = fixture::desired(R"(name: lt
+bridges:
+  br0: {}
+nodes:
+  a: { interfaces: { eth0: { bridge: br0, trunks: [20, 10], vlan_mode: trunk } } }
+  b: { interfaces: { eth0: { bridge: br0, vlan: 10, vlan_mode: access } } }
+  c: { interfaces: { eth0: { bridge: br0, vlan: 30, trunks: [30, 10], vlan_mode: native-untagged } } }
+  e: { interfaces: { eth0: { bridge: br0, vlan: 1, trunks: [1, 20], vlan_mode: native-tagged } } }
+  f: { interfaces: { eth0: { bridge: br0, vlan: 40, trunks: [40], vlan_mode: native-untagged } } }
+)");
+  auto end = [&](const char* node) {
+    for (const auto& v : d.veths)
+      if (v.a.ifname == host_ifname("lt", node, "eth0")) return v.a;
+    ADD_FAILURE() << node;
+    return VethEnd{};
+  };
+  EXPECT_EQ(end("a").port, (backend::PortOptions{.trunks = {10, 20}}));
+  EXPECT_EQ(end("a").vlan, std::nullopt);
+  EXPECT_EQ(end("b").port, backend::PortOptions{});
+  EXPECT_EQ(end("b").vlan, 10);
+  EXPECT_EQ(end("c").port, (backend::PortOptions{.trunks = {10}, .vlan_mode = "native-untagged"}));
+  EXPECT_EQ(end("e").port, (backend::PortOptions{.trunks = {20}, .vlan_mode = "native-tagged"}));
+  EXPECT_EQ(end("e").vlan, std::nullopt);  // VLAN 1 is the untagged default
+  EXPECT_EQ(end("f").port, backend::PortOptions{});  // native VLAN alone: an access port
+  EXPECT_EQ(end("f").vlan, 40);
+}
+
 }  // namespace

@@ -173,6 +173,7 @@ nodes:
               vlan: 20, vlan_mode: native-untagged, qos: { max_rate: 10mbit }, policing: { rate: 5mbit, burst: 500kbit } }
       eth1: { bridge: lb, addresses: [10.0.3.100/24], rate: 20mbit }
       eth2: { bridge: br1, rate: 30mbit }
+      eth3: { bridge: lb, vlan: 30, trunks: [40], vlan_mode: native-tagged }
     routes:
       - { to: default, via: 10.0.2.1 }
     sysctls: { net.ipv4.ip_forward: 1 }
@@ -196,10 +197,11 @@ nodes:
     throw std::runtime_error("no port " + name);
   };
   std::string blue_eth0 = blue_host(d);
-  std::string red_host, blue_eth2;
+  std::string red_host, blue_eth2, blue_eth3;
   for (const auto& v : d.veths) {
     if (v.b.ns == "red") red_host = v.a.ifname;
     if (v.b.ns == "blue" && v.b.ifname == "eth2") blue_eth2 = v.a.ifname;
+    if (v.b.ns == "blue" && v.b.ifname == "eth3") blue_eth3 = v.a.ifname;
   }
   auto root = [&](Observed& o, const std::string& ns, const std::string& name) -> nswire::netlink::RootQdisc& {
     int index = link(o, ns, name).index;
@@ -243,6 +245,10 @@ nodes:
        }},
       {"trunks", [&](Observed& o) { port(o, blue_eth0).options.trunks = {20}; }},
       {"vlan mode", [&](Observed& o) { port(o, blue_eth0).options.vlan_mode = "trunk"; }},
+      // A Linux bridge trunk as its VLAN entries read back: a trunk VLAN taken off, the native
+      // VLAN's egress made untagged by hand.
+      {"linux trunk VLAN gone", [&](Observed& o) { port(o, blue_eth3).options.trunks.clear(); }},
+      {"linux native VLAN untagged", [&](Observed& o) { port(o, blue_eth3).options.vlan_mode = "native-untagged"; }},
       {"qos", [&](Observed& o) { port(o, blue_eth0).options.qos->max_rate = 1000; }},
       {"qos gone", [&](Observed& o) { port(o, blue_eth0).options.qos.reset(); }},
       {"policing", [&](Observed& o) { port(o, blue_eth0).options.policing->burst_kb = 0; }},
