@@ -27,24 +27,7 @@ sizes=("$@"); ((${#sizes[@]})) || sizes=(10 100 500)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-addr() { echo "10.128.$(($1 / 250)).$(($1 % 250 + 2))"; }
-
-make_lab() {  # N BACKEND -> file
-  local n=$1 backend=$2 f=$work/lab-$1-$2.yaml
-  {
-    echo "name: bench"
-    echo "backend: $backend"
-    echo "bridges:"
-    echo "  br0: { addresses: [10.128.0.1/16] }"
-    echo "nodes:"
-    for ((i = 1; i <= n; i++)); do
-      echo "  n$i:"
-      echo "    interfaces: { eth0: { bridge: br0, addresses: [$(addr $i)/16] } }"
-      echo "    routes: [{ to: default, via: 10.128.0.1 }]"
-    done
-  } >"$f"
-  echo "$f"
-}
+make_lab() { star_lab bench "$1" "$2" "$work/lab-$1-$2.yaml"; }  # N BACKEND -> file
 
 script_bridge() {  # BACKEND: br0 with its address, one process per step
   local backend=$1

@@ -24,3 +24,23 @@ ovs_clean() {
   [[ -S /var/run/openvswitch/db.sock ]] || return 0
   [[ -z $(ovs-vsctl list-br) ]] || { echo "bench: OVS bridges left over: $(ovs-vsctl list-br)" >&2; exit 1; }
 }
+
+# The star both scale benchmarks build: node i (1..N) at addr i on br0 (10.128.0.1/16), a default
+# route through the bridge. star_lab NAME N BACKEND FILE -> prints FILE.
+addr() { echo "10.128.$(($1 / 250)).$(($1 % 250 + 2))"; }
+star_lab() {
+  local name=$1 n=$2 backend=$3 f=$4 i
+  {
+    echo "name: $name"
+    echo "backend: $backend"
+    echo "bridges:"
+    echo "  br0: { addresses: [10.128.0.1/16] }"
+    echo "nodes:"
+    for ((i = 1; i <= n; i++)); do
+      echo "  n$i:"
+      echo "    interfaces: { eth0: { bridge: br0, addresses: [$(addr $i)/16] } }"
+      echo "    routes: [{ to: default, via: 10.128.0.1 }]"
+    done
+  } >"$f"
+  echo "$f"
+}

@@ -51,23 +51,7 @@ shift
 part=$1 nswire=$2; shift 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-addr() { echo "10.128.$(($1 / 250)).$(($1 % 250 + 2))"; }
-make_lab() {  # N BACKEND -> file
-  local n=$1 backend=$2 f=$work/lab-$1-$2.yaml
-  {
-    echo "name: scale"
-    echo "backend: $backend"
-    echo "bridges:"
-    echo "  br0: { addresses: [10.128.0.1/16] }"
-    echo "nodes:"
-    for ((i = 1; i <= n; i++)); do
-      echo "  n$i:"
-      echo "    interfaces: { eth0: { bridge: br0, addresses: [$(addr $i)/16] } }"
-      echo "    routes: [{ to: default, via: 10.128.0.1 }]"
-    done
-  } >"$f"
-  echo "$f"
-}
+make_lab() { star_lab scale "$1" "$2" "$work/lab-$1-$2.yaml"; }  # N BACKEND -> file
 run_nswire() {  # VERB LAB: appends peak RSS (KiB) to $work/rss
   /usr/bin/time -f %M -o "$work/rss.one" "$nswire" "$@" >"$work/out" 2>&1 || { cat "$work/out" >&2; return 1; }
   cat "$work/rss.one" >>"$work/rss"
