@@ -57,30 +57,11 @@ bool answers(const std::string& target) {
   }
 }
 
-pid_t read_pid(const std::string& file) {
-  std::ifstream f(file);
-  long pid = 0;
-  f >> pid;
-  return pid > 0 ? static_cast<pid_t>(pid) : 0;
-}
-
-// A daemon that exited but whose parent has not reaped it yet (a zombie) still answers kill(0):
-// its state in /proc/PID/stat is 'Z', and it counts as gone. (In a sandbox whose first process
-// does not reap orphans, waiting for a zombie to vanish took the whole 2 s timeout per daemon.)
-bool alive(pid_t pid) {
-  if (pid <= 0 || (kill(pid, 0) != 0 && errno != EPERM)) return false;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return true;
-  auto close = line.rfind(')');  // the command name may hold spaces and parentheses
-  return close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'Z';
-}
-
 }  // namespace
 
 std::string embedded_endpoint() { return "unix:" + dir_path("db.sock"); }
 
-bool embedded_running() { return alive(read_pid(dir_path("ovsdb-server.pid"))); }
+bool embedded_running() { return daemon::alive(daemon::read_pid(dir_path("ovsdb-server.pid"))); }
 
 std::string resolve_endpoint(const std::string& explicit_target, bool start) {
   if (!explicit_target.empty()) return explicit_target;
@@ -93,7 +74,7 @@ std::string resolve_endpoint(const std::string& explicit_target, bool start) {
 }
 
 void start_embedded() {
-  if (embedded_running() && alive(read_pid(dir_path("ovs-vswitchd.pid")))) return;
+  if (embedded_running() && daemon::alive(daemon::read_pid(dir_path("ovs-vswitchd.pid")))) return;
   std::string server = find_binary("ovsdb-server"), vswitchd = find_binary("ovs-vswitchd"),
               tool = find_binary("ovsdb-tool");
   if (access(kSchema, R_OK) != 0)
@@ -125,13 +106,9 @@ void start_embedded() {
 
 void stop_embedded() {
   for (const char* name : {"ovs-vswitchd.pid", "ovsdb-server.pid"}) {
-    pid_t pid = read_pid(dir_path(name));
-    if (!alive(pid)) continue;
-    kill(pid, SIGTERM);
     // ovs-vswitchd takes its datapath's devices down on SIGTERM; with many ports that takes a
     // while, and a SIGKILL before it is done leaves them behind.
-    for (int i = 0; i < 1000 && alive(pid); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (alive(pid)) kill(pid, SIGKILL);
+    daemon::stop(daemon::read_pid(dir_path(name)), std::chrono::seconds(10));
   }
   remove_datapath_leftovers();
   std::error_code ec;
