@@ -19,6 +19,7 @@
 #include "nswire/netlink/links.h"
 #include "nswire/netlink/routes.h"
 #include "nswire/netlink/tc.h"
+#include "two_threads.h"
 
 namespace nswire::reconcile {
 namespace {
@@ -226,35 +227,20 @@ class Applier {
     step("namespaces", 0, wanted.size());
     std::atomic<size_t> count{0};
     std::vector<char> made(wanted.size(), 0);
-    std::exception_ptr failure;
-    std::mutex failure_lock;
-    std::atomic<bool> stop{false};
-    auto create = [&](size_t first, size_t step) {
-      for (size_t i = first; i < wanted.size() && !stop.load(); i += step) {
-        try {
-          system_.create_namespace(wanted[i]);
-          made[i] = 1;
-          // The lab's own namespace: IPv6 usable at once, no duplicate address detection on the
-          // interfaces about to appear in it (their link-local addresses would be tentative for a
-          // second or more, and routes through a neighbour's link-local address with them).
-          for (const char* key : {"net.ipv6.conf.all.accept_dad", "net.ipv6.conf.default.accept_dad"})
-            system_.write_sysctl(wanted[i], key, "0");
-          this->step("namespaces", ++count, wanted.size());
-        } catch (...) {
-          std::lock_guard<std::mutex> hold(failure_lock);
-          if (!failure) failure = std::current_exception();
-          stop.store(true);
-        }
-      }
+    auto create = [&] {
+      return [&](size_t i) {
+        system_.create_namespace(wanted[i]);
+        made[i] = 1;
+        // The lab's own namespace: IPv6 usable at once, no duplicate address detection on the
+        // interfaces about to appear in it (their link-local addresses would be tentative for a
+        // second or more, and routes through a neighbour's link-local address with them).
+        for (const char* key : {"net.ipv6.conf.all.accept_dad", "net.ipv6.conf.default.accept_dad"})
+          system_.write_sysctl(wanted[i], key, "0");
+        this->step("namespaces", ++count, wanted.size());
+      };
     };
-    create(0, wanted.size());  // the first alone: it also prepares /run/netns
-    if (!stop.load() && wanted.size() > 8) {
-      std::thread helper(create, 2, 2);
-      create(1, 2);
-      helper.join();
-    } else {
-      create(1, 1);
-    }
+    auto failure = for_each_index(0, 1, false, create);  // the first alone: it also prepares /run/netns
+    if (!failure) failure = for_each_index(1, wanted.size(), wanted.size() > 8, create);
     for (size_t i = 0; i < wanted.size(); ++i) {
       if (!made[i]) continue;
       const auto node = wanted[i];
@@ -361,30 +347,14 @@ class Applier {
     // building the batch run beside the other thread's batch. A small lab (and every test that
     // counts steps) keeps one thread and a fixed order.
     std::atomic<size_t> done{0};
-    std::exception_ptr failure;
-    std::mutex failure_lock;
-    std::atomic<bool> stop{false};
-    auto work = [&](size_t first, size_t stride) {
-      for (size_t i = first; i < plan_.configure.size() && !stop.load(); i += stride) {
+    auto configure = [&] {
+      return [&](size_t i) {
         const auto& c = plan_.configure[i];
-        try {
-          configure_one(c);
-        } catch (...) {
-          std::lock_guard<std::mutex> hold(failure_lock);
-          if (!failure) failure = std::current_exception();
-          stop.store(true);
-          return;
-        }
+        configure_one(c);
         if (!c.empty()) step("configuring", ++done, total);
-      }
+      };
     };
-    if (plan_.configure.size() >= kThreadedConfigure) {
-      std::thread helper(work, 1, 2);
-      work(0, 2);
-      helper.join();
-    } else {
-      work(0, 1);
-    }
+    auto failure = for_each_index(0, plan_.configure.size(), plan_.configure.size() >= kThreadedConfigure, configure);
     if (failure) std::rethrow_exception(failure);
   }
 

@@ -2,19 +2,17 @@
 // every backend it uses or used. The thread enters each namespace in turn (run_in) and does all
 // the reading there (a netlink socket for the dumps, /proc/sys/net for the sysctls).
 #include "observe.h"
+#include "two_threads.h"
 
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <exception>
 #include <fstream>
-#include <mutex>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "nswire/netlink/offload.h"
 #include "nswire/netns/namespace.h"
@@ -110,37 +108,21 @@ Observed observe(const Desired& desired, const std::optional<StateRecord>& recor
   // parsing run on a core of their own. The map's entries are made here, filled there.
   std::vector<std::pair<const std::string*, ObservedNamespace*>> work;
   for (const auto& [node, path] : nodes) work.push_back({&node, &o.namespaces[node]});
-  std::exception_ptr failure;
-  std::mutex failure_lock;
-  std::atomic<bool> stop{false};
-  auto read_from = [&](size_t first, size_t step) {
-    try {
-      auto host = netlink::Socket::open();
-      for (size_t i = first; i < work.size() && !stop.load(); i += step) {
-        const std::string& node = *work[i].first;
-        auto& on = *work[i].second;
-        auto ns = open_node_namespace(node, nodes.at(node));
-        if (ns) {
-          if (going.count(node)) on.exists = true;
-          else netns::run_in(*ns, [&] { read_here(on, sysctls.at(node), desired.software_checksums); });
-          on.nsid = netlink::namespace_id(host, ns->fd());
-        }
-        on.resolv_conf = read_file(netns::resolv_conf_path(node));
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> hold(failure_lock);
-      if (!failure) failure = std::current_exception();
-      stop.store(true);
-    }
-  };
   for (const auto& [node, path] : nodes) sysctls[node];  // no insertion from the threads below
-  if (work.size() > 16) {
-    std::thread helper(read_from, 1, 2);
-    read_from(0, 2);
-    helper.join();
-  } else {
-    read_from(0, 1);
-  }
+  auto read_one = [&] {
+    return [&, host = netlink::Socket::open()](size_t i) mutable {
+      const std::string& node = *work[i].first;
+      auto& on = *work[i].second;
+      auto ns = open_node_namespace(node, nodes.at(node));
+      if (ns) {
+        if (going.count(node)) on.exists = true;
+        else netns::run_in(*ns, [&] { read_here(on, sysctls.at(node), desired.software_checksums); });
+        on.nsid = netlink::namespace_id(host, ns->fd());
+      }
+      on.resolv_conf = read_file(netns::resolv_conf_path(node));
+    };
+  };
+  auto failure = for_each_index(0, work.size(), work.size() > 16, read_one);
   if (failure) std::rethrow_exception(failure);
 
   // Which backends: those cheap to observe always (netlink only), the others when the lab uses or
