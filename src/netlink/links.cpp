@@ -54,6 +54,12 @@ void parse_linkinfo(const nlattr* info, Link& link) {
         link.kind = mnl_attr_get_str(attr);
         break;
       case IFLA_INFO_DATA: {
+        if (link.kind == "vlan") {
+          detail::for_each_nested(attr, [&](const nlattr* v) {
+            if (mnl_attr_get_type(v) == IFLA_VLAN_ID) link.vlan_id = mnl_attr_get_u16(v);
+          });
+          break;
+        }
         if (link.kind != "bridge") break;
         detail::for_each_nested(attr, [&](const nlattr* br) {
           if (mnl_attr_get_type(br) == IFLA_BR_STP_STATE) link.stp = mnl_attr_get_u32(br) != 0;
@@ -155,6 +161,19 @@ void add_bridge(Batch& batch, const BridgeSpec& spec) {
   m.put_u32(IFLA_BR_STP_STATE, spec.stp ? 1 : 0);
   // Only sent when wanted: kernels without CONFIG_BRIDGE_VLAN_FILTERING refuse the attribute.
   if (spec.vlan_filtering) m.put_u8(IFLA_BR_VLAN_FILTERING, 1);
+}
+
+void add_vlan(Batch& batch, const VlanSpec& spec) {
+  auto m = batch.add<ifinfomsg>(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, "create VLAN " + std::to_string(spec.id) + " device",
+                                spec.name);
+  m.put_str(IFLA_IFNAME, spec.name);
+  m.put_u32(IFLA_LINK, static_cast<uint32_t>(spec.parent));
+  if (spec.mtu) m.put_u32(IFLA_MTU, *spec.mtu);
+  if (spec.mac) m.put(IFLA_ADDRESS, spec.mac->data(), 6);
+  auto linkinfo = m.nest(IFLA_LINKINFO);
+  m.put_str(IFLA_INFO_KIND, "vlan");
+  auto data = m.nest(IFLA_INFO_DATA);
+  m.put_u16(IFLA_VLAN_ID, spec.id);  // IFLA_VLAN_PROTOCOL left out: 802.1Q
 }
 
 void change_link(Batch& batch, const LinkChange& c) {

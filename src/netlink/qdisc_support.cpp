@@ -1,19 +1,14 @@
 // Qdisc kind detection in a throwaway namespace; see include/nswire/netlink/qdisc_support.h.
-// The helper thread unshares its own network namespace (setns/unshare move only the calling
-// thread), opens a netlink socket there and tries each kind on that namespace's `lo` with minimal
-// valid options; when the thread returns, its namespace and the socket go away with it.
+// Each kind is tried on `lo` of a throwaway namespace (throwaway_ns.h) with minimal valid options.
 #include "nswire/netlink/qdisc_support.h"
-
-#include <sched.h>
 
 #include <cctype>
 #include <cerrno>
-#include <exception>
-#include <thread>
 
 #include "nswire/error.h"
 #include "nswire/netlink/socket.h"
 #include "nswire/netlink/tc.h"
+#include "throwaway_ns.h"
 
 namespace nswire::netlink {
 namespace {
@@ -61,19 +56,9 @@ std::string qdisc_module(const std::string& kind) { return "sch_" + kind; }
 
 std::vector<QdiscSupport> check_qdisc_support(const std::vector<std::string>& kinds) {
   std::vector<QdiscSupport> out;
-  std::exception_ptr failure;
-  std::thread helper([&] {
-    try {
-      if (unshare(CLONE_NEWNET) != 0)
-        throw nswire::Error(errno_message("check qdisc support: unshare", "CLONE_NEWNET", errno));
-      Socket socket = Socket::open();
-      for (const auto& kind : kinds) out.push_back(try_kind(socket, kind));
-    } catch (...) {
-      failure = std::current_exception();
-    }
+  detail::in_throwaway_namespace("check qdisc support", [&](Socket& socket) {
+    for (const auto& kind : kinds) out.push_back(try_kind(socket, kind));
   });
-  helper.join();
-  if (failure) std::rethrow_exception(failure);
   return out;
 }
 

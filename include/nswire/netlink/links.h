@@ -33,7 +33,8 @@ struct Link {
   bool up = false;         // IFF_UP (administrative)
   std::string operstate;   // "UP", "DOWN", "UNKNOWN", "LOWERLAYERDOWN", ...
   std::string alias;       // IFLA_IFALIAS; nswire's ownership mark
-  int peer_index = 0;      // IFLA_LINK: a veth's peer ifindex (in peer_netnsid's namespace)
+  int peer_index = 0;      // IFLA_LINK: a veth's peer ifindex (in peer_netnsid's namespace), a VLAN's parent
+  uint16_t vlan_id = 0;    // kind "vlan": IFLA_VLAN_ID
   int peer_netnsid = -1;   // IFLA_LINK_NETNSID, -1 when the peer is in the same namespace
   bool stp = false;        // bridges: IFLA_BR_STP_STATE != 0
   bool vlan_filtering = false;  // bridges: IFLA_BR_VLAN_FILTERING
@@ -66,6 +67,17 @@ struct BridgeSpec {
   bool up = true;
 };
 void add_bridge(Batch& batch, const BridgeSpec& spec);
+
+// An 802.1Q VLAN device on `parent` (an ifindex in the socket's namespace): frames it sends leave
+// the parent tagged with `id`, tagged frames of `id` arriving on the parent come out of it.
+struct VlanSpec {
+  std::string name;
+  int parent = 0;
+  uint16_t id = 0;
+  std::optional<uint32_t> mtu;  // at most the parent's; unset: the parent's
+  std::optional<Mac> mac;       // unset: the parent's
+};
+void add_vlan(Batch& batch, const VlanSpec& spec);
 
 // A change to an existing link, selected by index or, when index is 0, by name.
 struct LinkChange {
