@@ -217,6 +217,11 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends, const std::str
       d.veths.push_back({host_end, node_end, "node " + node.name + " interface " + i.name});
       for (const auto& a : i.addresses) ns_of(node.name).addresses[i.name].push_back(a);
     }
+    for (const auto& i : node.subinterfaces) {
+      d.vlans.push_back({.ns = node.name, .ifname = i.name, .parent = i.parent, .id = static_cast<uint16_t>(i.vlan.value_or(0)),
+                         .mtu = to_mtu(i.mtu), .mac = lower_mac(i.mac), .origin = "node " + node.name + " interface " + i.name});
+      for (const auto& a : i.addresses) ns_of(node.name).addresses[i.name].push_back(a);
+    }
   }
 
   // Mirrors name node interfaces; the switch knows them by their host ends.

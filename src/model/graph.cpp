@@ -69,6 +69,7 @@ Picture draw(const Lab& lab, const LiveStatus& live) {
     Vertex v{"node" + std::to_string(i), Shape::node, {n.name}, state_of(live.nodes, n.name)};
     if (n.attach.kind == AttachKind::pid) v.lines.push_back("attach pid " + std::to_string(n.attach.pid));
     if (n.attach.kind == AttachKind::path) v.lines.push_back("attach " + n.attach.path);
+    for (const auto& sub : n.subinterfaces) v.lines.push_back(end_label(sub.name, sub.addresses, sub.vlan));
     node_ids.emplace(n.name, v.id);
     p.vertices.push_back(std::move(v));
   }

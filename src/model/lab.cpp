@@ -53,9 +53,16 @@ const Interface* find_interface(const Node& node, std::string_view name) {
   return nullptr;
 }
 
+std::vector<const Interface*> all_interfaces(const Node& node) {
+  std::vector<const Interface*> out;
+  for (const auto& i : node.interfaces) out.push_back(&i);
+  for (const auto& i : node.subinterfaces) out.push_back(&i);
+  return out;
+}
+
 std::optional<IpPrefix> first_address(const Lab& lab, const Node& node) {
-  for (const auto& i : node.interfaces) {
-    if (!i.addresses.empty()) return i.addresses.front();
+  for (const auto* i : all_interfaces(node)) {
+    if (!i->addresses.empty()) return i->addresses.front();
   }
   for (const auto& l : lab.links) {
     for (int end = 0; end < 2; ++end) {

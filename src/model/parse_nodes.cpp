@@ -1,4 +1,6 @@
 // The "nodes" section: namespaces, their interfaces, routes, DNS and sysctls.
+#include <cctype>
+
 #include "parser.h"
 
 namespace nswire::model::detail {
@@ -44,7 +46,8 @@ Node Parser::parse_node(const std::string& name, const YAML::Node& key, const YA
               if (!is_map(x, ctx, k)) return;
               entries(x, ctx, {}, [&](const std::string& ifname, const YAML::Node& ik,
                                       const YAML::Node& iv) {
-                n.interfaces.push_back(parse_interface(ctx, ifname, ik, iv));
+                auto i = parse_interface(ctx, ifname, ik, iv);
+                (i.parent.empty() ? n.interfaces : n.subinterfaces).push_back(std::move(i));
               }, "interface");
             } else if (k == "routes") {
               if (!is_list(x, ctx, k)) return;
@@ -120,8 +123,17 @@ Interface Parser::parse_interface(const std::string& node_ctx, const std::string
               i.vlan = integer(x, ctx, k);
             } else if (k == "mac") {
               i.mac = scalar(x, ctx, k);
+            } else if (k == "parent") {
+              if (auto s = scalar(x, ctx, k)) i.parent = *s;
             }
           });
+  // eth0.10 on parent eth0 is VLAN 10 unless `vlan` says otherwise (ip link's own convention).
+  if (!i.parent.empty() && !i.vlan && name.size() > i.parent.size() + 1 && name.compare(0, i.parent.size(), i.parent) == 0 &&
+      name[i.parent.size()] == '.') {
+    std::string id = name.substr(i.parent.size() + 1);
+    if (id.size() <= 4 && std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isdigit(c); }))
+      i.vlan = std::stoi(id);
+  }
   return i;
 }
 

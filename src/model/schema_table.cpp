@@ -153,12 +153,16 @@ std::vector<Section> build() {
            {"path", text(), "A bind-mounted namespace file (e.g. /var/run/docker/netns/abc)."},
        },
        {{"pid"}, {"path"}}},
-      {"interface", "A node's interface: a veth pair whose node end has this name, its host end plugged into `bridge`.",
+      {"interface",
+       "A node's interface: a veth pair whose node end has this name, its host end plugged into `bridge`; or, with "
+       "`parent`, a VLAN subinterface (802.1Q) of another of the node's interfaces.",
        {
-           {"bridge", text(), "The bridge the interface's host end is plugged into.", kRequired},
+           {"bridge", text(), "The bridge the interface's host end is plugged into."},
+           {"parent", text(), "A VLAN subinterface: the node's interface (on a bridge) it tags on; `vlan` is its VLAN id "
+                              "(from the name PARENT.VID when not given)."},
            {"addresses", list(prefix()), "Addresses on the interface (ADDRESS/PREFIX)."},
            {"mtu", integer(), "The MTU of both ends (68..65535)."},
-           {"vlan", integer(), "Make its port an access port on this VLAN (1..4094)."},
+           {"vlan", integer(), "Make its port an access port on this VLAN (1..4094); with `parent`, the VLAN id it tags with."},
            {"mac", text(), "The node end's MAC address (aa:bb:cc:dd:ee:ff, unicast)."},
            // Port settings (backends whose Traits have them).
            {"trunks", list(integer()), "The VLANs the port trunks (1..4094)."},
@@ -168,7 +172,8 @@ std::vector<Section> build() {
            // Impairments (docs/design.md "Impairments, faults and tests that measure").
            {"netem", of("netem"), "Impair the interface with netem: what the node sends (out), receives (in) or both (default)."},
            {"rate", text(), "Limit the interface's rate both ways with a token bucket (tbf): 100mbit.", !kRequired, "10mbit"},
-       }},
+       },
+       {{"bridge"}, {"parent"}}},
       {"netem", "A netem impairment of an interface (each value with its unit).",
        plus(netem_keys(),
             {{"direction", choice({"both", "out", "in"}), "What is impaired: both (default), out (what the node sends) or in (what it receives)."}}),

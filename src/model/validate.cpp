@@ -177,6 +177,12 @@ void Validator::check_nodes() {
       if (!fresh) error(i.loc, ctx, "interface " + quoted(i.name) + " is declared twice");
       for (const auto& a : i.addresses) node_subnets_[n.name].push_back(a);
     }
+    for (const auto& i : n.subinterfaces) {
+      check_subinterface(n, i, ctx);
+      auto [it, fresh] = names.emplace(i.name, Owner{ctx + " interface " + quoted(i.name), i.loc});
+      if (!fresh) error(i.loc, ctx, "interface " + quoted(i.name) + " is declared twice");
+      for (const auto& a : i.addresses) node_subnets_[n.name].push_back(a);
+    }
     for (const auto& ns : n.dns.search) {
       bool bad = ns.empty() || ns.size() > 253 ||
                  std::any_of(ns.begin(), ns.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
@@ -283,10 +289,10 @@ void Validator::check_addresses() {
     }
   }
   for (const auto& n : lab_.nodes) {
-    for (const auto& i : n.interfaces) {
-      std::string owner = "node " + quoted(n.name) + " interface " + quoted(i.name);
-      std::string ctx = "node " + quoted(n.name) + ": interface " + quoted(i.name);
-      for (const auto& a : i.addresses) check_and_claim_address(a, owner, i.loc, ctx);
+    for (const auto* i : all_interfaces(n)) {
+      std::string owner = "node " + quoted(n.name) + " interface " + quoted(i->name);
+      std::string ctx = "node " + quoted(n.name) + ": interface " + quoted(i->name);
+      for (const auto& a : i->addresses) check_and_claim_address(a, owner, i->loc, ctx);
     }
   }
   for (const auto& l : lab_.links) {

@@ -30,8 +30,8 @@ std::string text(double percent) {
 // The node that holds `address` on an interface or a link end, or nullptr.
 const Node* holder(const Lab& lab, const IpAddress& address) {
   for (const auto& n : lab.nodes)
-    for (const auto& i : n.interfaces)
-      for (const auto& a : i.addresses)
+    for (const auto* i : all_interfaces(n))
+      for (const auto& a : i->addresses)
         if (a.address() == address) return &n;
   for (const auto& l : lab.links)
     for (int k = 0; k < 2; ++k)

@@ -45,6 +45,8 @@ class Validator {
   void check_nodes();
   void check_attach(const Node& node, const std::string& ctx);
   void check_interface(const Node& node, const Interface& iface, const std::string& ctx);
+  // validate_vlans.cpp
+  void check_subinterface(const Node& node, const Interface& iface, const std::string& ctx);
   // validate_switch.cpp
   void check_bridge_options(const Bridge& b);
   void check_port_options(const Interface& iface, const std::string& ctx);

@@ -87,6 +87,17 @@ struct DesiredTunnel {
   bool operator==(const DesiredTunnel&) const = default;
 };
 
+// A VLAN subinterface: an 802.1Q device in a node's namespace on one of its veth ends there.
+struct DesiredVlan {
+  std::string ns;                 // the node
+  std::string ifname, parent;     // the parent is the node end of one of the node's veths
+  uint16_t id = 0;
+  std::optional<uint32_t> mtu;    // unset: the parent's
+  std::optional<std::string> mac; // unset: the parent's
+  std::string origin;             // "node router interface eth0.10"
+  bool operator==(const DesiredVlan&) const = default;
+};
+
 struct DesiredPatch {             // a native patch (both bridges on one backend: OVS patch ports)
   std::string bridge_a, port_a, bridge_b, port_b;
   bool operator==(const DesiredPatch&) const = default;
@@ -119,6 +130,7 @@ struct Desired {
   // them to those hosts instead of removing them as no longer wanted.
   std::vector<std::string> elsewhere;
   std::vector<DesiredVeth> veths;
+  std::vector<DesiredVlan> vlans;            // in file order, by node
   std::vector<DesiredPatch> patches;
   std::vector<DesiredTunnel> tunnels;
   std::vector<DesiredNamespace> namespaces;  // host first, then nodes in file order

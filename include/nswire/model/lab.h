@@ -122,6 +122,9 @@ struct ImpairmentSpec {
 struct Interface {
   std::string name{};
   std::string bridge{};
+  // A VLAN subinterface (an 802.1Q device, Node::subinterfaces): the node's interface it tags
+  // on, `vlan` its VLAN id (from a name written PARENT.VID when not given). No bridge then.
+  std::string parent{};
   std::vector<IpPrefix> addresses{};
   std::optional<int> mtu{};
   std::optional<int> vlan{};           // 1..4094: an access port on that VLAN
@@ -162,6 +165,7 @@ struct Node {
   std::string host{};                            // a lab across hosts: where it lives (unset: the first host)
   Attach attach{};
   std::vector<Interface> interfaces{};           // in file order
+  std::vector<Interface> subinterfaces{};        // VLAN subinterfaces (`parent:`), in file order
   std::vector<Route> routes{};
   Dns dns{};
   std::map<std::string, std::string> sysctls{};  // "net.ipv4.ip_forward" -> "1"
@@ -295,6 +299,9 @@ struct Lab {
 const Bridge* find_bridge(const Lab& lab, std::string_view name);
 const Node* find_node(const Lab& lab, std::string_view name);
 const Interface* find_interface(const Node& node, std::string_view name);
+// Every interface of a node, the veths' node ends (interfaces) then the VLAN subinterfaces: what
+// holds its addresses.
+std::vector<const Interface*> all_interfaces(const Node& node);
 // The address a test `to: NODE` aims at: the node's first interface address, else the first
 // address of a link end on that node; nullopt when the node has none.
 std::optional<IpPrefix> first_address(const Lab& lab, const Node& node);
