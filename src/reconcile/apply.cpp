@@ -170,7 +170,9 @@ class Applier {
   // port it attached forwards (the backend knows: a Linux bridge port with STP listens and learns
   // first). Bounded; what is still not ready is said, and `up` does not fail for it.
   void wait_ready() {
-    if (plan_.create_veths.empty() && plan_.ports.empty()) return;
+    bool new_vlans = std::any_of(plan_.configure.begin(), plan_.configure.end(),
+                                 [](const NamespaceChanges& c) { return !c.create_vlans.empty(); });
+    if (plan_.create_veths.empty() && plan_.ports.empty() && !new_vlans) return;
     auto start = std::chrono::steady_clock::now();
     std::map<std::string, std::set<std::string>> ends;  // namespace -> veth ends to see UP
     for (const auto& v : plan_.create_veths) ends[v.a.ns].insert(v.a.ifname);
@@ -360,7 +362,7 @@ class Applier {
 
   void configure_one(const NamespaceChanges& c) {
     bool ns_exists = system_.namespace_exists(c.node);
-    if (ns_exists && (c.lo_up || !c.configure_links.empty() || !c.add_addresses.empty() || !c.delete_addresses.empty() ||
+    if (ns_exists && (c.lo_up || !c.create_vlans.empty() || !c.configure_links.empty() || !c.add_addresses.empty() || !c.delete_addresses.empty() ||
                       !c.add_routes.empty() || !c.delete_routes.empty() || !c.qdiscs.empty()))
       configure_links_addresses_routes(c);
     for (const auto& l : c.configure_links)
@@ -380,9 +382,46 @@ class Applier {
     if (c.remove_resolv_conf) system_.remove_etc(c.node);
   }
 
+  // VLAN subinterfaces on their parents (by ifindex: the veths may be this run's), one batch.
+  void create_vlans(const NamespaceChanges& c, const std::map<std::string, int>& index) {
+    netlink::Batch b;
+    for (const auto& v : c.create_vlans) {
+      auto parent = index.find(v.parent);
+      if (parent == index.end())
+        throw Error("create VLAN " + std::to_string(v.id) + " device " + where(c.node, v.ifname) + ": its parent " + v.parent +
+                    " is not there");
+      netlink::VlanSpec spec{.name = v.ifname, .parent = parent->second, .id = v.id, .mtu = v.mtu};
+      if (v.mac) spec.mac = netlink::parse_mac(*v.mac);
+      netlink::add_vlan(b, spec);
+    }
+    // The kernel does not take IFLA_IFALIAS with a new link: marked right after, in the same batch.
+    for (const auto& v : c.create_vlans) netlink::change_link(b, {.name = v.ifname, .alias = link_alias(desired_.lab, v.origin)});
+    auto outcomes = system_.send(c.node, b);
+    std::vector<std::string> made;
+    for (size_t i = 0; i < c.create_vlans.size(); ++i)
+      if (!outcomes[i].error) made.push_back(c.create_vlans[i].ifname);
+    if (!made.empty()) {
+      std::string node = c.node;
+      undo([this, node, made] {
+        netlink::Batch d;
+        for (const auto& name : made) netlink::delete_link(d, name);
+        system_.execute(node, d, kGoneAlready);  // gone with its parent or namespace already: fine
+      });
+    }
+    netlink::check(b, outcomes, {}, c.node.empty() ? "in host" : "in namespace " + c.node);
+  }
+
   void configure_links_addresses_routes(const NamespaceChanges& c) {
     std::map<std::string, int> index;
-    for (const auto& l : system_.links(c.node)) index[l.name] = l.index;
+    auto read_index = [&] {
+      index.clear();
+      for (const auto& l : system_.links(c.node)) index[l.name] = l.index;
+    };
+    read_index();
+    if (!c.create_vlans.empty()) {
+      create_vlans(c, index);
+      read_index();
+    }
     auto idx = [&](const std::string& name) {
       auto it = index.find(name);
       if (it == index.end()) throw Error("configure " + where(c.node, name) + ": no such interface");

@@ -21,8 +21,8 @@ probe::Protocol protocol_of(Proto p) {
 // The node that holds `address` on one of its interfaces or link ends, or "".
 std::string owner_of(const Lab& lab, const IpAddress& address) {
   for (const auto& n : lab.nodes) {
-    for (const auto& i : n.interfaces)
-      for (const auto& a : i.addresses)
+    for (const auto* i : all_interfaces(n))
+      for (const auto& a : i->addresses)
         if (a.address() == address) return n.name;
   }
   for (const auto& l : lab.links)

@@ -99,13 +99,30 @@ bool Judge::paired(const DesiredVeth& v) const {
   return a->peer_index == b->index && b->peer_index == a->index;
 }
 
-std::optional<std::string> Judge::wanted_alias(const DesiredVeth& v, const VethEnd& e) const {
-  // Host ends and ends in attached namespaces carry the mark; ends in our own namespaces are
-  // ours by the namespace.
-  const auto* n = d_.find_namespace(e.ns);
-  bool mark = e.ns.empty() || (n && n->attached);
+std::optional<std::string> Judge::wanted_mark(const std::string& node, const std::string& origin) const {
+  const auto* n = d_.find_namespace(node);
+  bool mark = node.empty() || (n && n->attached);
   if (!mark) return std::nullopt;
-  return link_alias(d_.lab, v.origin);
+  return link_alias(d_.lab, origin);
+}
+
+std::optional<std::string> Judge::wanted_alias(const DesiredVeth& v, const VethEnd& e) const {
+  return wanted_mark(e.ns, v.origin);
+}
+
+VlanJudgement Judge::vlan(const DesiredVlan& v) const {
+  VlanJudgement j;
+  const auto& o = ns(v.ns);
+  j.link = o.exists ? o.link(v.ifname) : nullptr;
+  if (!j.link) return j;
+  const auto* parent = o.link(v.parent);
+  j.right = j.link->kind == "vlan" && j.link->vlan_id == v.id && parent && j.link->peer_index == parent->index &&
+            j.link->peer_netnsid < 0;
+  j.down = !j.link->up;
+  if (v.mtu && j.link->mtu != *v.mtu) j.mtu = v.mtu;
+  if (v.mac && j.link->mac != *v.mac) j.mac = v.mac;
+  if (auto alias = wanted_mark(v.ns, v.origin); alias && j.link->alias != *alias) j.alias = alias;
+  return j;
 }
 
 EndJudgement Judge::end(const DesiredVeth& v, const VethEnd& e) const {

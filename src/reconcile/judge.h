@@ -32,6 +32,18 @@ struct EndJudgement {
   bool as_wanted() const { return link && down == wanted_down && !mtu && !mac && !alias && !checksum_offload; }
 };
 
+// A VLAN subinterface against what the lab wants of it. A link of that name that is not the
+// wanted VLAN device on the wanted parent (another kind, id or parent) is made anew.
+struct VlanJudgement {
+  const netlink::Link* link = nullptr;  // a link of that name in the node; nullptr when missing
+  bool right = false;                   // a VLAN device of the wanted id on the wanted parent
+  bool down = false;                    // not administratively up
+  std::optional<uint32_t> mtu;          // set: the wanted MTU, which the device lacks
+  std::optional<std::string> mac;       // set: the wanted MAC, which the device lacks
+  std::optional<std::string> alias;     // set: the wanted mark, which the device lacks
+  bool as_wanted() const { return link && right && !down && !mtu && !mac && !alias; }
+};
+
 // A veth end's root qdisc (its egress impairment) against the one the lab wants. Wanted: nswire's
 // own, configured exactly so (tc.h: is_ours() and the impairment normalized). None wanted: no
 // root with nswire's handle (one set by someone else is theirs, and left alone).
@@ -97,6 +109,7 @@ class Judge {
   bool paired(const DesiredVeth& v) const;
   EndJudgement end(const DesiredVeth& v, const VethEnd& e) const;
   PortJudgement port(const VethEnd& e) const;
+  VlanJudgement vlan(const DesiredVlan& v) const;
   TunnelJudgement tunnel(const DesiredTunnel& t) const;
   // The port for end `e` of `v`, with the far end: where it is, its MAC and addresses.
   backend::PortSpec port_spec(const DesiredVeth& v, const VethEnd& e) const;
@@ -121,6 +134,9 @@ class Judge {
   bool route_waits(const DesiredNamespace& n, size_t route) const;
   // The mark a veth end carries when it needs one (host ends, ends in attached namespaces).
   std::optional<std::string> wanted_alias(const DesiredVeth& v, const VethEnd& e) const;
+  // The mark a link in namespace `ns` carries when it needs one: in the host and in attached
+  // namespaces (in the lab's own, the namespace says whose it is).
+  std::optional<std::string> wanted_mark(const std::string& ns, const std::string& origin) const;
 
  private:
   const Desired& d_;

@@ -106,6 +106,7 @@ Plan Planner::up() {
   plan_tunnels();
   plan_namespaces();
   plan_veths();
+  plan_vlans();
   plan_ports();
   plan_patches();
   plan_mirrors();

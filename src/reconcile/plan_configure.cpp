@@ -23,6 +23,7 @@ void Planner::plan_configuration() {
       if (fresh_ns || !lo || !lo->up) c.lo_up = true;
     }
     plan_links(n, c);
+    plan_vlan_links(n, c);
     plan_addresses(n, c);
     plan_routes(n, c, fresh_ns);
     plan_qdiscs(n, c);
@@ -63,6 +64,22 @@ void Planner::plan_links(const DesiredNamespace& n, NamespaceChanges& c) {
                                                      : "MTU/MAC/mark";
       add(Op::modify, Kind::link, {e->ns, e->ifname}, where(n.node, e->ifname), detail);
     }
+}
+
+void Planner::plan_vlan_links(const DesiredNamespace& n, NamespaceChanges& c) {
+  for (const auto* v : vlans_in(n.node)) {
+    if (!focused(v->ns, v->ifname)) continue;
+    if (created_.count({v->ns, v->ifname})) {
+      // Made with its MTU, MAC and mark (plan_vlans said so); then set up with the rest.
+      c.create_vlans.push_back(*v);
+      c.configure_links.push_back({.ifname = v->ifname});
+      continue;
+    }
+    auto j = judge_.vlan(*v);
+    if (j.as_wanted()) continue;
+    c.configure_links.push_back({.ifname = v->ifname, .mtu = j.mtu, .mac = j.mac, .alias = j.alias});
+    add(Op::modify, Kind::link, {v->ns, v->ifname}, where(n.node, v->ifname), j.down ? "up" : "MTU/MAC/mark");
+  }
 }
 
 void Planner::plan_addresses(const DesiredNamespace& n, NamespaceChanges& c) {

@@ -93,6 +93,18 @@ void Planner::plan_veths() {
   }
 }
 
+// A VLAN subinterface is made (in phase 8, on its parent) when it is missing, was deleted as the
+// wrong device, or its parent veth is made anew (the kernel deletes a VLAN device with its parent).
+void Planner::plan_vlans() {
+  for (const auto& v : d_.vlans) {
+    auto j = judge_.vlan(v);
+    bool parent_new = created_.count({v.ns, v.parent}) > 0;
+    if (j.link && j.right && !parent_new && !deleted_.count({v.ns, v.ifname})) continue;
+    created_.insert({v.ns, v.ifname});
+    add(Op::create, Kind::link, {v.ns, v.ifname}, where(v.ns, v.ifname), "VLAN " + std::to_string(v.id) + " on " + v.parent);
+  }
+}
+
 void Planner::plan_ports() {
   for (const auto& v : d_.veths)
     for (const auto* e : {&v.a, &v.b}) {

@@ -46,6 +46,13 @@ void Planner::check_foreign() {
       throw Error("interface \"" + where(e.ns, e.ifname) + "\" (" + v.origin +
                   ") already exists and is not owned by lab \"" + d_.lab + "\"; nswire leaves it untouched");
     }
+  for (const auto& v : d_.vlans) {
+    if (!ns(v.ns).exists || judge_.recorded(v.ns)) continue;
+    const auto* l = ns(v.ns).link(v.ifname);
+    if (l && backend::lab_of_link_mark(l->alias) != d_.lab)
+      throw Error("interface \"" + where(v.ns, v.ifname) + "\" (" + v.origin + ") already exists and is not owned by lab \"" +
+                  d_.lab + "\"; nswire leaves it untouched");
+  }
 }
 
 void Planner::plan_removals() {
@@ -54,6 +61,7 @@ void Planner::plan_removals() {
     wanted_links.insert({v.a.ns, v.a.ifname});
     wanted_links.insert({v.b.ns, v.b.ifname});
   }
+  for (const auto& v : d_.vlans) wanted_links.insert({v.ns, v.ifname});
   std::set<std::string> wanted_ns;
   for (const auto& n : d_.namespaces) wanted_ns.insert(n.node);
 
@@ -70,6 +78,16 @@ void Planner::plan_removals() {
       }
     }
   }
+  // A link of a VLAN subinterface's name that is not that VLAN device is made anew (ours only:
+  // check_foreign refused a foreign one).
+  for (const auto& v : d_.vlans) {
+    auto j = judge_.vlan(v);
+    if (!j.link || j.right || !judge_.owned_link(v.ns, *j.link)) continue;
+    plan_.delete_links.push_back({v.ns, v.ifname});
+    deleted_.insert({v.ns, v.ifname});
+    add(Op::remove, Kind::link, {v.ns, v.ifname}, where(v.ns, v.ifname),
+        "not VLAN " + std::to_string(v.id) + " on " + v.parent + ": recreated");
+  }
   // Namespaces the lab created and no longer wants; their veths go with them.
   std::map<int, std::string> removed_nsid;
   if (obs_.record)
@@ -81,7 +99,7 @@ void Planner::plan_removals() {
     bool ns_goes = !node.empty() && judge_.recorded(node) && !wanted_ns.count(node);
     if (ns_goes) continue;  // goes with its namespace
     for (const auto& l : o.links) {
-      if (l.kind != "veth" || !judge_.owned_link(node, l) || wanted_links.count({node, l.name}) ||
+      if ((l.kind != "veth" && l.kind != "vlan") || !judge_.owned_link(node, l) || wanted_links.count({node, l.name}) ||
           deleted_.count({node, l.name}))
         continue;
       deleted_.insert({node, l.name});
@@ -93,7 +111,7 @@ void Planner::plan_removals() {
       }
       // A veth's peer goes with it: delete each pair once.
       plan_.delete_links.push_back({node, l.name});
-      add(Op::remove, Kind::veth, {node, l.name}, where(node, l.name), "no longer in the lab");
+      add(Op::remove, l.kind == "vlan" ? Kind::link : Kind::veth, {node, l.name}, where(node, l.name), "no longer in the lab");
     }
   }
   plan_leftover_devices();

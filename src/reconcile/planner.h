@@ -20,6 +20,7 @@ class Planner {
   Planner(const Desired& desired, const Observed& observed) : d_(desired), obs_(observed), judge_(desired, observed) {
     for (const auto& v : d_.veths)
       for (const auto* e : {&v.a, &v.b}) ends_by_ns_[e->ns].push_back({&v, e});
+    for (const auto& v : d_.vlans) vlans_by_ns_[v.ns].push_back(&v);
   }
 
   Plan up();
@@ -41,6 +42,11 @@ class Planner {
     auto it = ends_by_ns_.find(node);
     return it == ends_by_ns_.end() ? none : it->second;
   }
+  const std::vector<const DesiredVlan*>& vlans_in(const std::string& node) const {
+    static const std::vector<const DesiredVlan*> none;
+    auto it = vlans_by_ns_.find(node);
+    return it == vlans_by_ns_.end() ? none : it->second;
+  }
   void add(Op op, Kind kind, Action::Ref ref, std::string object, std::string detail = {});
   const ObservedNamespace& ns(const std::string& node) const { return judge_.ns(node); }
   const backend::Traits& traits(const std::string& backend) const { return d_.traits(backend); }
@@ -55,6 +61,7 @@ class Planner {
   void plan_tunnels();
   void plan_namespaces();
   void plan_veths();
+  void plan_vlans();
   void plan_ports();
   void plan_patches();
   // plan_switch.cpp
@@ -63,6 +70,7 @@ class Planner {
   // plan_configure.cpp
   void plan_configuration();
   void plan_links(const DesiredNamespace& n, NamespaceChanges& c);
+  void plan_vlan_links(const DesiredNamespace& n, NamespaceChanges& c);
   void plan_addresses(const DesiredNamespace& n, NamespaceChanges& c);
   void plan_routes(const DesiredNamespace& n, NamespaceChanges& c, bool fresh_ns);
   void plan_sysctls_and_dns(const DesiredNamespace& n, NamespaceChanges& c);
@@ -85,6 +93,7 @@ class Planner {
   std::set<std::string> attached_;    // ports this plan attaches (or sets) in phase 7
   std::set<LinkKey> focus_;           // plan_link's two ends; empty: the whole lab
   std::map<std::string, std::vector<EndIn>> ends_by_ns_;
+  std::map<std::string, std::vector<const DesiredVlan*>> vlans_by_ns_;
 };
 
 }  // namespace nswire::reconcile

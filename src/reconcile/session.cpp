@@ -11,6 +11,7 @@
 #include "nswire/error.h"
 #include "nswire/model/hosts.h"
 #include "nswire/netlink/addresses.h"
+#include "nswire/netlink/link_support.h"
 #include "nswire/netlink/qdisc_support.h"
 #include "nswire/reconcile/overrides.h"
 #include "nswire/reconcile/record.h"
@@ -107,6 +108,15 @@ void Session::check_kernel_support(const Plan& plan, const std::string& verb, co
   for (const auto& c : plan.configure)
     for (const auto& q : c.qdiscs)
       if (!q.impairment.empty()) kinds.emplace(q.impairment.rate_only() ? "tbf" : "netem", where(c.node, q.ifname));
+  std::string first_vlan;  // the first VLAN subinterface the plan makes
+  for (const auto& c : plan.configure)
+    for (const auto& v : c.create_vlans)
+      if (first_vlan.empty()) first_vlan = where(c.node, v.ifname);
+  if (!first_vlan.empty())
+    for (const auto& s : netlink::check_link_support({"vlan"}))
+      if (!s.available)
+        throw Error(verb + ": lab \"" + lab + "\" needs VLAN subinterfaces (" + first_vlan + "): " + s.problem +
+                    "; nothing was changed");
   if (kinds.empty()) return;
   std::vector<std::string> names;
   for (const auto& [kind, end] : kinds) names.push_back(kind);

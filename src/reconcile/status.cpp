@@ -24,6 +24,7 @@ class Viewer {
     tunnels();
     namespaces();
     veths_and_ports();
+    vlans();
     qdiscs();
     patches();
     addresses_and_routes();
@@ -131,6 +132,24 @@ class Viewer {
           paired && a.as_wanted() && b.as_wanted());
       for (const auto* e : {&v.a, &v.b})
         if (!e->bridge.empty()) port(*e);
+    }
+  }
+
+  void vlans() {
+    for (const auto& v : d_.vlans) {
+      auto j = judge_.vlan(v);
+      std::string wanted = "VLAN " + std::to_string(v.id) + " on " + v.parent + ", up";
+      std::string live = "missing";
+      if (j.link) {
+        const auto* parent = judge_.ns(v.ns).link(j.link->peer_index);
+        live = j.link->kind != "vlan" ? "a " + (j.link->kind.empty() ? std::string("device") : j.link->kind) + ", not a VLAN device"
+               : "VLAN " + std::to_string(j.link->vlan_id) + " on " + (parent ? parent->name : std::string("another device"));
+        live += j.down ? ", down" : ", up";
+        if (j.mtu) live += ", MTU " + std::to_string(j.link->mtu);
+        if (j.mac) live += ", MAC " + j.link->mac;
+        if (j.alias) live += ", mark \"" + j.link->alias + "\"";
+      }
+      row("link", where(v.ns, v.ifname), wanted, live, j.as_wanted());
     }
   }
 
@@ -245,11 +264,14 @@ std::vector<ObjectStatus> object_status(const Desired& desired, const Observed& 
     for (const auto& v : desired.veths)
       for (const auto* e : {&v.a, &v.b})
         if (e->ns == r.ns && e->ifname == r.name) return true;
+    for (const auto& v : desired.vlans)
+      if (v.ns == r.ns && v.ifname == r.name) return true;
     return false;
   };
   for (const auto& a : drift.actions) {
     if (a.op != Action::Op::remove) continue;
-    if ((a.kind == Action::Kind::veth || a.kind == Action::Kind::port) && wanted_link(a.ref)) continue;
+    if ((a.kind == Action::Kind::veth || a.kind == Action::Kind::port || a.kind == Action::Kind::link) && wanted_link(a.ref))
+      continue;
     rows.push_back({to_string(a.kind), a.object, "absent", "present (" + a.detail + ")", false});
   }
   return rows;

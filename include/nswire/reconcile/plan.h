@@ -7,8 +7,8 @@
 //   3. namespace removals
 //   4. bridges (and the tunnels joining them to their other hosts)  5. namespaces  6. veth pairs
 //   7. ports and patches
-//   8. per-namespace configuration (links up/MTU/MAC, addresses, routes, root qdiscs, sysctls,
-//      resolv.conf)
+//   8. per-namespace configuration (VLAN subinterfaces made, links up/MTU/MAC, addresses, routes,
+//      root qdiscs, sysctls, resolv.conf)
 #pragma once
 
 #include <map>
@@ -73,6 +73,7 @@ struct NamespaceChanges {
   std::string node;
   bool lo_up = false;
   std::vector<std::string> delete_links;
+  std::vector<DesiredVlan> create_vlans;     // first, on their parents (veths made in phase 6 or there)
   std::vector<LinkConfig> configure_links;   // set up, plus MTU/MAC/alias when given
   std::vector<std::pair<std::string, IpPrefix>> add_addresses, delete_addresses;
   std::vector<RouteChange> add_routes, delete_routes;
@@ -81,7 +82,7 @@ struct NamespaceChanges {
   std::optional<std::pair<std::vector<std::string>, std::vector<std::string>>> resolv_conf;  // nameservers, search
   bool remove_resolv_conf = false;
   bool empty() const {
-    return !lo_up && delete_links.empty() && configure_links.empty() && add_addresses.empty() &&
+    return !lo_up && delete_links.empty() && create_vlans.empty() && configure_links.empty() && add_addresses.empty() &&
            delete_addresses.empty() && add_routes.empty() && delete_routes.empty() && qdiscs.empty() &&
            sysctls.empty() && !resolv_conf && !remove_resolv_conf;
   }

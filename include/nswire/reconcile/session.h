@@ -104,7 +104,8 @@ class Session {
   Plan change_link(const std::string& name, const std::string& verb,
                    const std::function<void(std::vector<LinkOverride>&, const DesiredVeth&, const NamedVeth&)>& edit);
   static bool judge_down(const Observed& observed, const VethEnd& end);  // administratively down now
-  // Throws (before anything changes) when the plan sets a qdisc kind the kernel lacks.
+  // Throws (before anything changes) when the plan sets a qdisc kind or makes a link kind (VLAN
+  // devices) the kernel lacks.
   static void check_kernel_support(const Plan& plan, const std::string& verb, const std::string& lab);
 
   Lab lab_;

@@ -152,6 +152,16 @@ inline Observed after_up(const Desired& d, Observed o = empty_system()) {
     for (auto& l : o.namespaces[v.b.ns].links)
       if (l.name == v.b.ifname) l.peer_index = idx[0];
   }
+  // VLAN subinterfaces on their parents, marked (the applier marks every one it makes).
+  for (const auto& v : d.vlans) {
+    auto& ns = o.namespaces[v.ns];
+    const auto* parent = ns.link(v.parent);
+    int idx = add_link(ns, {.name = v.ifname, .kind = "vlan", .mtu = v.mtu.value_or(parent ? parent->mtu : 1500),
+                            .mac = v.mac ? lower(*v.mac) : (parent ? parent->mac : ""), .up = true, .operstate = "UP",
+                            .alias = link_alias(d.lab, v.origin), .peer_index = index_of(ns, v.parent), .vlan_id = v.id});
+    ns.qdiscs.push_back({.ifindex = idx, .kind = "noqueue"});
+    ns.addresses.push_back({.index = idx, .prefix = IpPrefix::from("fe80::2/64"), .scope = RT_SCOPE_LINK});
+  }
   for (const auto& p : d.patches) {
     bridge(o, "ovs", p.bridge_a).ports.push_back({.name = p.port_a, .owner = d.lab, .patch_peer = p.port_b});
     bridge(o, "ovs", p.bridge_b).ports.push_back({.name = p.port_b, .owner = d.lab, .patch_peer = p.port_a});
