@@ -138,6 +138,17 @@ if [[ "${1:-}" == --case ]]; then
     echo "SKIPPED: this kernel ($(uname -r)) has no sch_netem (the lab impairs $netem_ends link end(s) with netem); nswire up refused it, naming the module, and changed nothing; the VM tier (tests/vm/suite/60-netem.sh, Debian's kernel) runs this lab"
     exit 77
   fi
+  # A lab with VLAN subinterfaces needs the kernel's 802.1Q devices (8021q): without them, the same.
+  vlan_subifs=$(jq '[.actions[] | select(.kind == "link" and .op == "create" and (.detail | startswith("VLAN ")))] | length' <<<"$plan")
+  if [[ "${vlan_subifs:-0}" -gt 0 ]] && ! unshare --net bash -c 'ip link add name nsw-v0 type veth peer name nsw-v1 && ip link add link nsw-v0 name nsw-v0.1 type vlan id 1' 2>/dev/null; then
+    if step "up refused without 8021q" 1 N up "$F"; then
+      grep -q 'module 8021q' "$T/stderr" || fail "up did not name the missing module 8021q"
+    fi
+    [[ "$(inventory | sort)" == "$before" ]] || fail "the refused up changed something: $(comm -13 <(echo "$before") <(inventory | sort) | tr '\n' ' ')"
+    [[ $failed == 0 ]] || exit 1
+    echo "SKIPPED: this kernel ($(uname -r)) has no 802.1Q VLAN devices (the lab makes $vlan_subifs VLAN subinterface(s)); nswire up refused it, naming the module 8021q, and changed nothing; the VM tier (tests/vm/suite/70-trunks-bonds.sh, Debian's kernel) runs this lab"
+    exit 77
+  fi
   if step up 0 N up "$F"; then
     case "$base" in
       ovs-sdn)
