@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trunks and native VLANs (issue 15) on the Linux backend (bridge VLAN filtering: Debian's kernel
+# Trunks and native VLANs (issue 15), and VLAN subinterfaces (router on a stick), on the Linux backend (bridge VLAN filtering: Debian's kernel
 # has it, the CI machine's has not) and the same file on OVS's kernel datapath.
 # examples/trunks.yaml: one subnet; `trunk`'s port carries VLANs 10 and 20 tagged and VLAN 30
 # native (untagged); h10a/h10b in VLAN 10, h20 in 20, h30 in 30.
@@ -74,5 +74,33 @@ for backend in linux ovs; do
   fi
   check "nswire down" nswire down --backend "$backend" "$lab"
   check "nothing of the lab left (netns, tr0)" bash -c '[[ -z $(ip netns list) ]] && ! ip link show dev tr0 2>/dev/null'
+done
+
+# VLAN subinterfaces made by nswire (examples/router-on-a-stick.yaml): the router's eth0.10 and
+# eth0.20 on its one trunk port route between VLANs 10 and 20. Oracles: `ip -j -d link` (kind vlan,
+# the id, the parent), pings through the router from `ip netns exec`; drift: a subinterface
+# deleted by hand shows in `nswire status` and `nswire up` makes it again with its address.
+ros=$EXAMPLES/router-on-a-stick.yaml
+# NODE IF -> "KIND ID PARENT" as `ip -d -j link` tells it.
+vlan_of() { ip -n "$1" -d -j link show dev "$2" | jq -r '.[0] | "\(.linkinfo.info_kind) \(.linkinfo.info_data.id) \(.link)"'; }
+for backend in linux ovs; do
+  say "router on a stick, backend $backend"
+  check "nswire up --backend $backend (router-on-a-stick)" nswire up --backend "$backend" "$ros" || { nswire down "$ros"; continue; }
+  echo "      router eth0.10: $(vlan_of router eth0.10); eth0.20: $(vlan_of router eth0.20)"
+  check "router:eth0.10 is VLAN 10 on eth0 (ip -d -j link)" test "$(vlan_of router eth0.10)" = "vlan 10 eth0"
+  check "router:eth0.20 is VLAN 20 on eth0 (ip -d -j link)" test "$(vlan_of router eth0.20)" = "vlan 20 eth0"
+  check "h10 -> h20 routed by the router across its trunk" pings h10 10.40.20.21
+  check "h10 -> h20 over IPv6" pings h10 fd40:20::21
+  check "h10 -> h30 gets no answer (VLAN 30 is not on the trunk)" no_ping h10 10.40.30.31
+  check "nswire test (router-on-a-stick)" nswire test --backend "$backend" "$ros"
+  check "nswire status: in sync" nswire status --backend "$backend" "$ros"
+  ip -n router link del eth0.20
+  refuse "nswire status: drift after ip link del eth0.20" nswire status --backend "$backend" "$ros"
+  check "nswire up makes it again" nswire up --backend "$backend" "$ros"
+  check "router:eth0.20 is back: VLAN 20 on eth0" test "$(vlan_of router eth0.20)" = "vlan 20 eth0"
+  check "with its address" bash -c "ip -n router -j addr show dev eth0.20 | jq -e '.[0].addr_info[] | select(.local == \"10.40.20.1\")' >/dev/null"
+  check "h10 -> h20 again" pings h10 10.40.20.21
+  check "nswire down" nswire down --backend "$backend" "$ros"
+  check "nothing of the lab left (netns, sw0)" bash -c '[[ -z $(ip netns list) ]] && ! ip link show dev sw0 2>/dev/null'
 done
 finish
