@@ -126,28 +126,26 @@ if [[ "${1:-}" == --case ]]; then
   mapfile -t bridges < <(jq -r '.actions[] | select(.kind=="bridge" and .op=="create") | "\(.object) \(.detail)"' <<<"$plan")
   echo "  bridges: ${bridges[*]:-(none)}"
   N graph "$F" >/dev/null 2>"$T/stderr" || fail "graph exited non-zero: $(cat "$T/stderr")"
-  # A lab that impairs a link with netem needs the kernel's sch_netem. Without it, `up` must refuse
-  # before changing anything and name the module; then the case is skipped (exit 77), loudly.
+  # A lab that needs what this kernel lacks (sch_netem for netem impairments, 8021q for VLAN
+  # subinterfaces): `up` must refuse before changing anything and name the module; then the case
+  # is skipped (exit 77), loudly. refused_without MODULE WHAT VM_CASE
+  refused_without() {
+    if step "up refused without $1" 1 N up "$F"; then
+      grep -q "module $1" "$T/stderr" || fail "up did not name the missing module $1"
+    fi
+    [[ "$(inventory | sort)" == "$before" ]] || fail "the refused up changed something: $(comm -13 <(echo "$before") <(inventory | sort) | tr '\n' ' ')"
+    [[ $failed == 0 ]] || exit 1
+    echo "SKIPPED: this kernel ($(uname -r)) has no $2; nswire up refused it, naming the module $1, and changed nothing; the VM tier ($3, Debian's kernel) runs this lab"
+    exit 77
+  }
   netem_ends=$(jq '[.actions[] | select(.kind == "qdisc" and (.detail | startswith("netem")))] | length' <<<"$plan")
   if [[ "${netem_ends:-0}" -gt 0 ]] && ! unshare --net tc qdisc add dev lo root netem delay 1ms 2>/dev/null; then
-    if step "up refused without sch_netem" 1 N up "$F"; then
-      grep -q 'module sch_netem' "$T/stderr" || fail "up did not name the missing module sch_netem"
-    fi
-    [[ "$(inventory | sort)" == "$before" ]] || fail "the refused up changed something: $(comm -13 <(echo "$before") <(inventory | sort) | tr '\n' ' ')"
-    [[ $failed == 0 ]] || exit 1
-    echo "SKIPPED: this kernel ($(uname -r)) has no sch_netem (the lab impairs $netem_ends link end(s) with netem); nswire up refused it, naming the module, and changed nothing; the VM tier (tests/vm/suite/60-netem.sh, Debian's kernel) runs this lab"
-    exit 77
+    refused_without sch_netem "sch_netem (the lab impairs $netem_ends link end(s) with netem)" tests/vm/suite/60-netem.sh
   fi
-  # A lab with VLAN subinterfaces needs the kernel's 802.1Q devices (8021q): without them, the same.
   vlan_subifs=$(jq '[.actions[] | select(.kind == "link" and .op == "create" and (.detail | startswith("VLAN ")))] | length' <<<"$plan")
-  if [[ "${vlan_subifs:-0}" -gt 0 ]] && ! unshare --net bash -c 'ip link add name nsw-v0 type veth peer name nsw-v1 && ip link add link nsw-v0 name nsw-v0.1 type vlan id 1' 2>/dev/null; then
-    if step "up refused without 8021q" 1 N up "$F"; then
-      grep -q 'module 8021q' "$T/stderr" || fail "up did not name the missing module 8021q"
-    fi
-    [[ "$(inventory | sort)" == "$before" ]] || fail "the refused up changed something: $(comm -13 <(echo "$before") <(inventory | sort) | tr '\n' ' ')"
-    [[ $failed == 0 ]] || exit 1
-    echo "SKIPPED: this kernel ($(uname -r)) has no 802.1Q VLAN devices (the lab makes $vlan_subifs VLAN subinterface(s)); nswire up refused it, naming the module 8021q, and changed nothing; the VM tier (tests/vm/suite/70-trunks-bonds.sh, Debian's kernel) runs this lab"
-    exit 77
+  if [[ "${vlan_subifs:-0}" -gt 0 ]] &&
+    ! unshare --net bash -c 'ip link add name nsw-v0 type veth peer name nsw-v1 && ip link add link nsw-v0 name nsw-v0.1 type vlan id 1' 2>/dev/null; then
+    refused_without 8021q "802.1Q VLAN devices (the lab makes $vlan_subifs VLAN subinterface(s))" tests/vm/suite/70-trunks-bonds.sh
   fi
   if step up 0 N up "$F"; then
     case "$base" in

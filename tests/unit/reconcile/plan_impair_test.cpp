@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "fake_observed.h"
+#include "plan_text.h"
 #include "nswire/error.h"
 #include "nswire/netlink/units.h"
 #include "nswire/reconcile/overrides.h"
@@ -18,6 +19,8 @@ using namespace nswire::model;
 using namespace nswire::reconcile;
 namespace fake = nswire::reconcile::fake;
 namespace netlink = nswire::netlink;
+
+using nswire::reconcile::plan_text::dump;
 
 namespace {
 
@@ -38,13 +41,6 @@ links:
   - endpoints: [a:p0, b:p0]
     addresses: [[10.9.0.1/30, 'fd09::1/64'], [10.9.0.2/30, 'fd09::2/64']]
 )";
-
-std::string dump(const Plan& p) {
-  std::string s;
-  for (const auto& a : p.actions)
-    s += std::string("\n  ") + to_string(a.op) + " " + to_string(a.kind) + " " + a.object + (a.detail.empty() ? "" : " (" + a.detail + ")");
-  return s.empty() ? "\n  <empty plan>" : s;
-}
 
 std::vector<std::string> lines(const Plan& p) {
   std::vector<std::string> out;

@@ -8,11 +8,15 @@
 #include <algorithm>
 
 #include "fake_observed.h"
+#include "plan_text.h"
 #include "nswire/error.h"
 
 using namespace nswire::model;
 using namespace nswire::reconcile;
 namespace fake = nswire::reconcile::fake;
+
+using nswire::reconcile::plan_text::dump;
+using nswire::reconcile::plan_text::changes_in;
 
 namespace {
 
@@ -70,21 +74,8 @@ links:
     addresses: [[10.8.0.1/30], [10.8.0.2/30]]
 )";
 
-std::string dump(const Plan& p) {
-  std::string s;
-  for (const auto& a : p.actions)
-    s += std::string("\n  ") + to_string(a.op) + " " + to_string(a.kind) + " " + a.object + (a.detail.empty() ? "" : " (" + a.detail + ")");
-  return s.empty() ? "\n  <empty plan>" : s;
-}
-
 size_t count(const Plan& p, Action::Op op, const std::string& kind) {
   return std::count_if(p.actions.begin(), p.actions.end(), [&](const Action& a) { return a.op == op && to_string(a.kind) == kind; });
-}
-
-const NamespaceChanges* changes_in(const Plan& p, const std::string& node) {
-  for (const auto& c : p.configure)
-    if (c.node == node) return &c;
-  return nullptr;
 }
 
 std::string host_end(const Desired& d, const std::string& node, const std::string& ifname) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "fake_observed.h"
+#include "plan_text.h"
 #include "nswire/error.h"
 #include "nswire/reconcile/plan.h"
 #include "nswire/reconcile/status.h"
@@ -13,6 +14,9 @@
 using namespace nswire::model;
 using namespace nswire::reconcile;
 namespace fake = nswire::reconcile::fake;
+
+using nswire::reconcile::plan_text::dump;
+using nswire::reconcile::plan_text::changes_in;
 
 namespace {
 
@@ -29,19 +33,6 @@ nodes:
   h10:
     interfaces: { eth0: { bridge: sw0, vlan: 10, addresses: [10.40.10.11/24] } }
 )";
-
-std::string dump(const Plan& p) {
-  std::string s;
-  for (const auto& a : p.actions)
-    s += std::string("\n  ") + to_string(a.op) + " " + to_string(a.kind) + " " + a.object + (a.detail.empty() ? "" : " (" + a.detail + ")");
-  return s.empty() ? "\n  <empty plan>" : s;
-}
-
-const NamespaceChanges* changes_in(const Plan& p, const std::string& node) {
-  for (const auto& c : p.configure)
-    if (c.node == node) return &c;
-  return nullptr;
-}
 
 std::vector<std::string> vlans_made(const Plan& p, const std::string& node) {
   std::vector<std::string> out;
