@@ -171,17 +171,14 @@ void Validator::check_nodes() {
     if (!seen.emplace(n.name, &n).second) error(n.loc, ctx, "defined twice");
     check_attach(n, ctx);
     auto& names = ifnames_[n.name];
-    for (const auto& i : n.interfaces) {
-      check_interface(n, i, ctx);
-      auto [it, fresh] = names.emplace(i.name, Owner{ctx + " interface " + quoted(i.name), i.loc});
-      if (!fresh) error(i.loc, ctx, "interface " + quoted(i.name) + " is declared twice");
-      for (const auto& a : i.addresses) node_subnets_[n.name].push_back(a);
-    }
-    for (const auto& i : n.subinterfaces) {
-      check_subinterface(n, i, ctx);
-      auto [it, fresh] = names.emplace(i.name, Owner{ctx + " interface " + quoted(i.name), i.loc});
-      if (!fresh) error(i.loc, ctx, "interface " + quoted(i.name) + " is declared twice");
-      for (const auto& a : i.addresses) node_subnets_[n.name].push_back(a);
+    for (const auto* i : all_interfaces(n)) {
+      if (i->parent.empty())
+        check_interface(*i, ctx);
+      else
+        check_subinterface(n, *i, ctx);
+      auto [it, fresh] = names.emplace(i->name, Owner{ctx + " interface " + quoted(i->name), i->loc});
+      if (!fresh) error(i->loc, ctx, "interface " + quoted(i->name) + " is declared twice");
+      for (const auto& a : i->addresses) node_subnets_[n.name].push_back(a);
     }
     for (const auto& ns : n.dns.search) {
       bool bad = ns.empty() || ns.size() > 253 ||
@@ -230,14 +227,23 @@ void Validator::check_attach(const Node& n, const std::string& ctx) {
   }
 }
 
-void Validator::check_interface(const Node& n, const Interface& i, const std::string& node_ctx) {
-  (void)n;
-  std::string ctx = node_ctx + ": interface " + quoted(i.name);
+void Validator::check_interface_basics(const Interface& i, const std::string& node_ctx, const std::string& ctx) {
   if (auto p = netlink::interface_name_problem(i.name); !p.empty()) {
     error(i.loc, node_ctx, "interface name " + quoted(i.name) + " " + p);
   } else if (i.name == "lo") {
     error(i.loc, node_ctx, "interface name \"lo\" is the namespace's loopback");
   }
+  if (i.mtu && (*i.mtu < 68 || *i.mtu > 65535)) {
+    error(i.loc, ctx, "mtu " + std::to_string(*i.mtu) + " out of range 68..65535");
+  }
+  if (i.mac) {
+    if (auto p = netlink::mac_problem(*i.mac); !p.empty()) error(i.loc, ctx, "mac " + quoted(*i.mac) + " " + p);
+  }
+}
+
+void Validator::check_interface(const Interface& i, const std::string& node_ctx) {
+  std::string ctx = node_ctx + ": interface " + quoted(i.name);
+  check_interface_basics(i, node_ctx, ctx);
   if (i.bridge.empty()) {
     error(i.loc, ctx, "missing required key \"bridge\"");
   } else if (!bridges_.count(i.bridge)) {
@@ -245,17 +251,11 @@ void Validator::check_interface(const Node& n, const Interface& i, const std::st
     error(i.loc, ctx, "unknown bridge " + quoted(i.bridge) +
                           (hint.empty() ? "" : " (did you mean " + quoted(hint) + "?)"));
   }
-  if (i.mtu && (*i.mtu < 68 || *i.mtu > 65535)) {
-    error(i.loc, ctx, "mtu " + std::to_string(*i.mtu) + " out of range 68..65535");
-  }
   if (i.vlan && (*i.vlan < 1 || *i.vlan > 4094)) {
     error(i.loc, ctx, "vlan " + std::to_string(*i.vlan) + " out of range 1..4094");
   } else if (auto b = bridges_.find(i.bridge); i.vlan && b != bridges_.end()) {
     if (const auto* traits = traits_of(*b->second); traits && !traits->access_vlans)
       error(i.loc, ctx, "vlan: the " + effective_backend(lab_, *b->second) + " backend has no access VLANs");
-  }
-  if (i.mac) {
-    if (auto p = netlink::mac_problem(*i.mac); !p.empty()) error(i.loc, ctx, "mac " + quoted(*i.mac) + " " + p);
   }
   check_port_options(i, ctx);
 }

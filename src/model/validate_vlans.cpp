@@ -3,18 +3,13 @@
 // the file says that port drops the VLAN.
 #include <algorithm>
 
-#include "nswire/netlink/rules.h"
 #include "validator.h"
 
 namespace nswire::model {
 
 void Validator::check_subinterface(const Node& n, const Interface& i, const std::string& node_ctx) {
   std::string ctx = node_ctx + ": interface " + quoted(i.name);
-  if (auto p = netlink::interface_name_problem(i.name); !p.empty()) {
-    error(i.loc, node_ctx, "interface name " + quoted(i.name) + " " + p);
-  } else if (i.name == "lo") {
-    error(i.loc, node_ctx, "interface name \"lo\" is the namespace's loopback");
-  }
+  check_interface_basics(i, node_ctx, ctx);
   if (!i.bridge.empty())
     error(i.loc, ctx, "a VLAN subinterface (parent " + quoted(i.parent) + ") sends through its parent, not a bridge: drop \"bridge\"");
   if (!i.option_keys.empty())
@@ -28,9 +23,6 @@ void Validator::check_subinterface(const Node& n, const Interface& i, const std:
   } else if (*i.vlan < 1 || *i.vlan > 4094) {
     error(i.loc, ctx, "vlan " + std::to_string(*i.vlan) + " out of range 1..4094");
   }
-  if (i.mtu && (*i.mtu < 68 || *i.mtu > 65535)) error(i.loc, ctx, "mtu " + std::to_string(*i.mtu) + " out of range 68..65535");
-  if (i.mac)
-    if (auto p = netlink::mac_problem(*i.mac); !p.empty()) error(i.loc, ctx, "mac " + quoted(*i.mac) + " " + p);
 
   const Interface* parent = find_interface(n, i.parent);
   if (!parent) {
@@ -61,6 +53,15 @@ void Validator::check_subinterface(const Node& n, const Interface& i, const std:
   const auto& trunks = parent->port.trunks;
   bool access = parent->vlan && trunks.empty() && (parent->port.vlan_mode.empty() || parent->port.vlan_mode == "access");
   bool untrunked = !trunks.empty() && std::find(trunks.begin(), trunks.end(), static_cast<int64_t>(*i.vlan)) == trunks.end();
+  const backend::Traits* traits = nullptr;
+  if (auto b = bridges_.find(parent->bridge); b != bridges_.end()) traits = traits_of(*b->second);
+  if (traits && !traits->trunks) {
+    error(i.loc, ctx, "its parent " + quoted(parent->name) + " is on " + quoted(parent->bridge) + ", and the " +
+                          effective_backend(lab_, *bridges_.at(parent->bridge)) +
+                          " backend carries no tagged frames on a port (no trunks): VLAN " + std::to_string(*i.vlan) +
+                          " could never pass");
+    return;
+  }
   if (access)
     warning(i.loc, ctx, "its parent " + quoted(parent->name) + " is an access port of VLAN " + std::to_string(*parent->vlan) +
                             " on " + quoted(parent->bridge) + ": frames tagged " + std::to_string(*i.vlan) +
@@ -68,6 +69,13 @@ void Validator::check_subinterface(const Node& n, const Interface& i, const std:
   else if (untrunked)
     warning(i.loc, ctx, "VLAN " + std::to_string(*i.vlan) + " is not among the trunks of its parent " + quoted(parent->name) +
                             " on " + quoted(parent->bridge) + ": its frames are dropped there");
+  else if (traits && traits->trunks_listed && trunks.empty())
+    // A Linux bridge filters VLANs as soon as one of its ports uses them; then an untrunked port
+    // carries VLAN 1 untagged alone.
+    warning(i.loc, ctx, "its parent " + quoted(parent->name) + " lists no trunks: the " +
+                            effective_backend(lab_, *bridges_.at(parent->bridge)) + " bridge " + quoted(parent->bridge) +
+                            " drops its tagged frames once a port there uses VLANs (give " + quoted(parent->name) +
+                            " trunks: [" + std::to_string(*i.vlan) + "])");
 }
 
 }  // namespace nswire::model

@@ -44,7 +44,9 @@ class Validator {
   void check_bridges();
   void check_nodes();
   void check_attach(const Node& node, const std::string& ctx);
-  void check_interface(const Node& node, const Interface& iface, const std::string& ctx);
+  // Name, MTU range and MAC: what a node's interface and a VLAN subinterface share.
+  void check_interface_basics(const Interface& iface, const std::string& node_ctx, const std::string& ctx);
+  void check_interface(const Interface& iface, const std::string& ctx);
   // validate_vlans.cpp
   void check_subinterface(const Node& node, const Interface& iface, const std::string& ctx);
   // validate_switch.cpp

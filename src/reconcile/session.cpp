@@ -113,10 +113,9 @@ void Session::check_kernel_support(const Plan& plan, const std::string& verb, co
     for (const auto& v : c.create_vlans)
       if (first_vlan.empty()) first_vlan = where(c.node, v.ifname);
   if (!first_vlan.empty())
-    for (const auto& s : netlink::check_link_support({"vlan"}))
-      if (!s.available)
-        throw Error(verb + ": lab \"" + lab + "\" needs VLAN subinterfaces (" + first_vlan + "): " + s.problem +
-                    "; nothing was changed");
+    if (auto s = netlink::check_vlan_support(); !s.available)
+      throw Error(verb + ": lab \"" + lab + "\" needs VLAN subinterfaces (" + first_vlan + "): " + s.problem +
+                  "; nothing was changed");
   if (kinds.empty()) return;
   std::vector<std::string> names;
   for (const auto& [kind, end] : kinds) names.push_back(kind);

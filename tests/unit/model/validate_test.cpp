@@ -382,3 +382,27 @@ TEST(Validate, FindingsAreCappedForPathologicalLabs) {
   ASSERT_EQ(d.size(), 501u);
   EXPECT_EQ(d.back().message, "too many findings; the rest are not shown");
 }
+
+// A subinterface's tagged frames must be able to leave through its parent's port: warned where the
+// file makes the port drop them, refused where the backend can never carry them.
+TEST(Validate, SubinterfaceParentsThatDropItsFrames) {
+  auto router = [](const std::string& backend, const std::string& port) {
+    return "name: x\nbackend: " + backend + "\nbridges: { br0: {} }\nnodes:\n  r:\n    interfaces:\n      eth0: { bridge: br0" + port +
+           " }\n      eth0.10: { parent: eth0 }\n";
+  };
+  EXPECT_TRUE(Reports(router("ovs", ", vlan: 20"),
+                      "lab.yaml:8:7: warning: node \"r\": interface \"eth0.10\": its parent \"eth0\" is an access port of VLAN 20 "
+                      "on \"br0\": frames tagged 10 are dropped there (give \"eth0\" trunks: [10])"));
+  EXPECT_TRUE(Reports(router("ovs", ", trunks: [20]"),
+                      "lab.yaml:8:7: warning: node \"r\": interface \"eth0.10\": VLAN 10 is not among the trunks of its parent "
+                      "\"eth0\" on \"br0\": its frames are dropped there"));
+  EXPECT_TRUE(Reports(router("linux", ""),
+                      "lab.yaml:8:7: warning: node \"r\": interface \"eth0.10\": its parent \"eth0\" lists no trunks: the linux "
+                      "bridge \"br0\" drops its tagged frames once a port there uses VLANs (give \"eth0\" trunks: [10])"));
+  // OVS trunks every VLAN on a port without a tag or trunks: nothing to say.
+  EXPECT_TRUE(Clean(router("ovs", "")));
+  EXPECT_TRUE(Clean(router("linux", ", trunks: [10]")));
+  EXPECT_TRUE(Reports(router("ovn", ""),
+                      "lab.yaml:8:7: node \"r\": interface \"eth0.10\": its parent \"eth0\" is on \"br0\", and the ovn backend "
+                      "carries no tagged frames on a port (no trunks): VLAN 10 could never pass"));
+}
