@@ -390,7 +390,7 @@ class Applier {
       if (parent == index.end())
         throw Error("create VLAN " + std::to_string(v.id) + " device " + where(c.node, v.ifname) + ": its parent " + v.parent +
                     " is not there");
-      netlink::VlanSpec spec{.name = v.ifname, .parent = parent->second, .id = v.id, .mtu = v.mtu};
+      netlink::VlanSpec spec{.name = v.ifname, .parent = parent->second, .id = v.id};  // MTU: configure batch
       if (v.mac) spec.mac = netlink::parse_mac(*v.mac);
       netlink::add_vlan(b, spec);
     }

@@ -70,9 +70,11 @@ void Planner::plan_vlan_links(const DesiredNamespace& n, NamespaceChanges& c) {
   for (const auto* v : vlans_in(n.node)) {
     if (!focused(v->ns, v->ifname)) continue;
     if (created_.count({v->ns, v->ifname})) {
-      // Made with its MTU, MAC and mark (plan_vlans said so); then set up with the rest.
+      // Made with its MAC and mark (plan_vlans said so); its MTU is set with the rest, after its
+      // parent's (the kernel refuses a VLAN larger than its parent, and the parent's MTU may be
+      // raised in this same run).
       c.create_vlans.push_back(*v);
-      c.configure_links.push_back({.ifname = v->ifname});
+      c.configure_links.push_back({.ifname = v->ifname, .mtu = v->mtu});
       continue;
     }
     auto j = judge_.vlan(*v);
@@ -108,8 +110,9 @@ void Planner::plan_addresses(const DesiredNamespace& n, NamespaceChanges& c) {
   }
   // Interfaces of ours that should carry no address at all.
   for (const auto& l : o.links) {
+    // A link this plan deletes takes its addresses with it (a subinterface dropped from the file).
     if (n.addresses.count(l.name) || !judge_.owned_link(n.node, l) || created_.count({n.node, l.name}) ||
-        !focused(n.node, l.name))
+        deleted_.count({n.node, l.name}) || !focused(n.node, l.name))
       continue;
     for (const auto& p : global_addresses(l.index)) {
       c.delete_addresses.push_back({l.name, p});

@@ -1,6 +1,6 @@
 // A recording fake of the System the applier acts through (include/nswire/reconcile/system.h),
 // in the spirit of ninja's VirtualFileSystem: it keeps a small model of what exists (namespaces,
-// veth pairs, addresses, routes, sysctls, resolv.confs, backend bridges and ports), changes it the
+// veth pairs, VLAN devices, addresses, routes, sysctls, resolv.confs, backend bridges and ports), changes it the
 // way the kernel and the switch would, logs every call, and can refuse the Nth change or any
 // netlink request matching a text. Pure: no syscalls.
 #pragma once
@@ -27,6 +27,7 @@ namespace nswire::reconcile::fake {
 struct SystemState {
   std::set<std::string> namespaces;
   std::map<std::string, std::string> peer;            // "node|ifname" -> "node|ifname" of its peer
+  std::map<std::string, std::pair<std::string, int>> vlans;  // "node|ifname" -> {"node|parent", id}
   std::set<std::string> addresses, routes;            // "node|what the request names"
   std::map<std::string, std::string> sysctls;         // "node|key" -> value
   std::set<std::string> resolv_confs;                 // nodes
@@ -65,6 +66,7 @@ class FakeSystem : public System {
         ++it;
       }
     }
+    drop_orphan_vlans();
     erase_prefix(state.addresses, node + "|");
     erase_prefix(state.routes, node + "|");
     for (auto it = state.qdiscs.begin(); it != state.qdiscs.end();)
@@ -98,6 +100,16 @@ class FakeSystem : public System {
                        .up = true, .operstate = "UP"});
     for (const auto& [b, ports] : state.bridges)
       if (node.empty()) out.push_back({.index = static_cast<int>(out.size()) + 1, .name = b.substr(b.find(':') + 1)});
+    auto index_of = [&](const std::string& name) {
+      for (const auto& l : out)
+        if (l.name == name) return l.index;
+      return 0;
+    };
+    for (const auto& [k, v] : state.vlans)  // last: a VLAN is listed after its parent
+      if (k.rfind(node + "|", 0) == 0)
+        out.push_back({.index = static_cast<int>(out.size()) + 1, .name = k.substr(node.size() + 1), .kind = "vlan",
+                       .up = true, .operstate = "UP", .peer_index = index_of(v.first.substr(node.size() + 1)),
+                       .vlan_id = static_cast<uint16_t>(v.second)});
     return out;
   }
   // Every link has its (usable) IPv6 link-local address at once.
@@ -169,6 +181,12 @@ class FakeSystem : public System {
     if (changes == fail_at) throw Error("fake: change " + std::to_string(changes) + " refused: " + what);
   }
 
+  // A VLAN device goes with its parent (and with its namespace).
+  void drop_orphan_vlans() {
+    for (auto it = state.vlans.begin(); it != state.vlans.end();)
+      it = state.peer.count(it->second.first) ? std::next(it) : state.vlans.erase(it);
+  }
+
   static void erase_prefix(std::set<std::string>& s, const std::string& prefix) {
     for (auto it = s.begin(); it != s.end();) it = it->rfind(prefix, 0) == 0 ? s.erase(it) : std::next(it);
   }
@@ -225,6 +243,23 @@ class FakeSystem : public System {
       if (state.peer.count(a) || state.peer.count(b)) return {EEXIST, ""};
       state.peer[a] = b;
       state.peer[b] = a;
+    } else if (e.what.rfind("create VLAN ", 0) == 0) {
+      const auto* msg = batch.buffer().data() + e.offset;
+      const auto* nlh = reinterpret_cast<const nlmsghdr*>(msg);
+      const uint8_t* attrs = msg + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(ifinfomsg));
+      const auto* link = attr(attrs, msg + nlh->nlmsg_len, IFLA_LINK);
+      if (!link) return {EINVAL, "no IFLA_LINK"};
+      uint32_t parent_index;
+      std::memcpy(&parent_index, payload(link), sizeof parent_index);
+      std::string parent;
+      for (const auto& l : links(node))
+        if (l.index == static_cast<int>(parent_index)) parent = l.name;
+      if (parent.empty() || !state.peer.count(key(node, parent))) return {ENODEV, "no parent"};
+      if (state.vlans.count(key(node, e.object)) || state.peer.count(key(node, e.object))) return {EEXIST, ""};
+      int id = std::stoi(e.what.substr(std::string("create VLAN ").size()));
+      state.vlans[key(node, e.object)] = {key(node, parent), id};
+    } else if (e.what == "delete link" && state.vlans.count(key(node, e.object))) {
+      state.vlans.erase(key(node, e.object));
     } else if (e.what == "delete link") {
       auto it = state.peer.find(key(node, e.object));
       if (it == state.peer.end()) return {ENODEV, ""};
@@ -232,6 +267,7 @@ class FakeSystem : public System {
       state.qdiscs.erase(it->second);
       state.peer.erase(it->second);
       state.peer.erase(it);
+      drop_orphan_vlans();
     } else if (e.what.rfind("set root qdisc", 0) == 0) {
       // Read back the way a dump reports it (the request and the dump share their layout).
       auto q = netlink::parse_root_qdisc(reinterpret_cast<const nlmsghdr*>(batch.buffer().data() + e.offset));
