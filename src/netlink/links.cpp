@@ -8,7 +8,9 @@
 #include "attr.h"
 
 #include <libmnl/libmnl.h>
+#include <arpa/inet.h>
 #include <linux/if.h>
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
@@ -57,6 +59,8 @@ void parse_linkinfo(const nlattr* info, Link& link) {
         if (link.kind == "vlan") {
           detail::for_each_nested(attr, [&](const nlattr* v) {
             if (mnl_attr_get_type(v) == IFLA_VLAN_ID) link.vlan_id = mnl_attr_get_u16(v);
+            // __be16, like the ethertype it is.
+            if (mnl_attr_get_type(v) == IFLA_VLAN_PROTOCOL) link.vlan_8021ad = ntohs(mnl_attr_get_u16(v)) == ETH_P_8021AD;
           });
           break;
         }

@@ -116,7 +116,7 @@ VlanJudgement Judge::vlan(const DesiredVlan& v) const {
   j.link = o.exists ? o.link(v.ifname) : nullptr;
   if (!j.link) return j;
   const auto* parent = o.link(v.parent);
-  j.right = j.link->kind == "vlan" && j.link->vlan_id == v.id && parent && j.link->peer_index == parent->index &&
+  j.right = j.link->kind == "vlan" && !j.link->vlan_8021ad && j.link->vlan_id == v.id && parent && j.link->peer_index == parent->index &&
             j.link->peer_netnsid < 0;
   j.down = !j.link->up;
   if (v.mtu && j.link->mtu != *v.mtu) j.mtu = v.mtu;

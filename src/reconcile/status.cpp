@@ -143,7 +143,8 @@ class Viewer {
       if (j.link) {
         const auto* parent = judge_.ns(v.ns).link(j.link->peer_index);
         live = j.link->kind != "vlan" ? "a " + (j.link->kind.empty() ? std::string("device") : j.link->kind) + ", not a VLAN device"
-               : "VLAN " + std::to_string(j.link->vlan_id) + " on " + (parent ? parent->name : std::string("another device"));
+               : std::string(j.link->vlan_8021ad ? "802.1ad " : "") + "VLAN " + std::to_string(j.link->vlan_id) + " on " +
+                     (parent && j.link->peer_netnsid < 0 ? parent->name : std::string("another device"));
         live += j.down ? ", down" : ", up";
         if (j.mtu) live += ", MTU " + std::to_string(j.link->mtu);
         if (j.mac) live += ", MAC " + j.link->mac;

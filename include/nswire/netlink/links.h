@@ -35,6 +35,7 @@ struct Link {
   std::string alias;       // IFLA_IFALIAS; nswire's ownership mark
   int peer_index = 0;      // IFLA_LINK: a veth's peer ifindex (in peer_netnsid's namespace), a VLAN's parent
   uint16_t vlan_id = 0;    // kind "vlan": IFLA_VLAN_ID
+  bool vlan_8021ad = false;  // kind "vlan": IFLA_VLAN_PROTOCOL is 802.1ad (a QinQ outer tag), not 802.1Q
   int peer_netnsid = -1;   // IFLA_LINK_NETNSID, -1 when the peer is in the same namespace
   bool stp = false;        // bridges: IFLA_BR_STP_STATE != 0
   bool vlan_filtering = false;  // bridges: IFLA_BR_VLAN_FILTERING
