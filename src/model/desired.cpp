@@ -218,8 +218,14 @@ Desired flatten(const Lab& lab, const backend::Catalog& backends, const std::str
       for (const auto& a : i.addresses) ns_of(node.name).addresses[i.name].push_back(a);
     }
     for (const auto& i : node.subinterfaces) {
+      // Without an MTU of its own a subinterface has its parent's: the kernel gives a new VLAN its
+      // parent's MTU of the moment and lowers it with the parent, but never raises it.
+      auto mtu = to_mtu(i.mtu);
+      if (!mtu)
+        for (const auto& v : d.veths)
+          if (v.b.ns == node.name && v.b.ifname == i.parent) mtu = v.b.mtu;
       d.vlans.push_back({.ns = node.name, .ifname = i.name, .parent = i.parent, .id = static_cast<uint16_t>(i.vlan.value_or(0)),
-                         .mtu = to_mtu(i.mtu), .mac = lower_mac(i.mac), .origin = "node " + node.name + " interface " + i.name});
+                         .mtu = mtu, .mac = lower_mac(i.mac), .origin = "node " + node.name + " interface " + i.name});
       for (const auto& a : i.addresses) ns_of(node.name).addresses[i.name].push_back(a);
     }
   }

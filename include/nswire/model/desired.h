@@ -92,7 +92,7 @@ struct DesiredVlan {
   std::string ns;                 // the node
   std::string ifname, parent;     // the parent is the node end of one of the node's veths
   uint16_t id = 0;
-  std::optional<uint32_t> mtu;    // unset: the parent's
+  std::optional<uint32_t> mtu;    // the file's, else the parent's when that is set; unset: the kernel's default
   std::optional<std::string> mac; // unset: the parent's
   std::string origin;             // "node router interface eth0.10"
   bool operator==(const DesiredVlan&) const = default;

@@ -59,7 +59,8 @@ TEST(Vlans, AreParsedApartFromTheVethsWithTheIdFromTheName) {
   EXPECT_EQ(router.subinterfaces[1].vlan, 20);  // said
   auto d = fake::desired(kStick);
   ASSERT_EQ(d.vlans.size(), 2u);
-  EXPECT_EQ(d.vlans[0], (DesiredVlan{.ns = "router", .ifname = "eth0.10", .parent = "eth0", .id = 10,
+  // No MTU of its own: its parent's 1400.
+  EXPECT_EQ(d.vlans[0], (DesiredVlan{.ns = "router", .ifname = "eth0.10", .parent = "eth0", .id = 10, .mtu = 1400,
                                      .origin = "node router interface eth0.10"}));
   EXPECT_EQ(d.vlans[1].mtu, 1300u);
   EXPECT_EQ(d.vlans[1].mac, "02:aa:00:00:00:20");
@@ -189,4 +190,20 @@ TEST(Vlans, AForeignDeviceOfThatNameInAnAttachedNamespaceIsRefused) {
               std::string::npos)
         << e.what();
   }
+}
+
+// The parent's MTU raised in the file: a subinterface without an MTU of its own follows it (the
+// kernel would leave it at the old one), set after its parent in the same batch.
+TEST(Vlans, ASubinterfaceWithoutItsOwnMtuFollowsItsParentUp) {
+  auto o = fake::after_up(fake::desired(kStick));
+  std::string raised = kStick;
+  raised.replace(raised.find("mtu: 1400"), 9, "mtu: 9000");
+  auto p = plan_up(fake::desired(raised), o);
+  EXPECT_TRUE(vlans_made(p, "router").empty()) << dump(p);
+  const auto* c = changes_in(p, "router");
+  ASSERT_NE(c, nullptr) << dump(p);
+  std::vector<std::pair<std::string, uint32_t>> mtus;
+  for (const auto& l : c->configure_links)
+    if (l.mtu) mtus.emplace_back(l.ifname, *l.mtu);
+  EXPECT_EQ(mtus, (std::vector<std::pair<std::string, uint32_t>>{{"eth0", 9000}, {"eth0.10", 9000}})) << dump(p);
 }
