@@ -100,6 +100,36 @@ for backend in linux ovs; do
   check "router:eth0.20 is back: VLAN 20 on eth0" test "$(vlan_of router eth0.20)" = "vlan 20 eth0"
   check "with its address" bash -c "ip -n router -j addr show dev eth0.20 | jq -e '.[0].addr_info[] | select(.local == \"10.40.20.1\")' >/dev/null"
   check "h10 -> h20 again" pings h10 10.40.20.21
+  # An 802.1ad device of the same name, id and parent made by hand is not the lab's 802.1Q one.
+  ip -n router link del eth0.20 && ip -n router link add link eth0 name eth0.20 type vlan proto 802.1ad id 20
+  check "the hand-made eth0.20 is 802.1ad (ip -d -j link)" \
+    test "$(ip -n router -d -j link show dev eth0.20 | jq -r '.[0].linkinfo.info_data.protocol')" = 802.1ad
+  refuse "nswire status: drift (802.1ad in place of 802.1Q)" nswire status --backend "$backend" "$ros"
+  check "nswire up replaces it" nswire up --backend "$backend" "$ros"
+  check "eth0.20 is 802.1Q again" \
+    test "$(ip -n router -d -j link show dev eth0.20 | jq -r '.[0].linkinfo.info_data.protocol')" = 802.1Q
+  check "h10 -> h20 once more" pings h10 10.40.20.21
+  # The parent's MTU raised in the file: the kernel leaves a VLAN at its old MTU (it only lowers
+  # it with the parent); nswire raises both, the subinterfaces having no MTU of their own.
+  bigger=$(mktemp --suffix=.yaml)
+  sed 's/eth0: { bridge: sw0, trunks: \[10, 20\] }/eth0: { bridge: sw0, trunks: [10, 20], mtu: 4000 }/' "$ros" >"$bigger"
+  check "the copy raises the router's eth0 to MTU 4000" grep -q 'trunks: \[10, 20\], mtu: 4000' "$bigger"
+  check "nswire up of the file with eth0 at MTU 4000" nswire up --backend "$backend" "$bigger"
+  mtu_of() { ip -n router -j link show dev "$1" | jq -r '.[0].mtu'; }
+  echo "      router MTUs: eth0 $(mtu_of eth0), eth0.10 $(mtu_of eth0.10), eth0.20 $(mtu_of eth0.20)"
+  check "eth0, eth0.10 and eth0.20 at 4000 (ip -j link)" test "$(mtu_of eth0) $(mtu_of eth0.10) $(mtu_of eth0.20)" = "4000 4000 4000"
+  check "nswire status of that file: in sync" nswire status --backend "$backend" "$bigger"
+  check "h10 -> h20 at the larger MTU" pings h10 10.40.20.21
+  rm -f "$bigger"
+  # eth0.20 dropped from the file: up deletes it (its addresses go with it) and keeps eth0.10.
+  fewer=$(mktemp --suffix=.yaml)
+  grep -v '^      eth0.20:' "$ros" >"$fewer"
+  check "nswire up of the file without eth0.20" nswire up --backend "$backend" "$fewer"
+  check "eth0.20 is gone from the router" bash -c '! ip -n router link show dev eth0.20 2>/dev/null'
+  check "eth0.10 stays: VLAN 10 on eth0" test "$(vlan_of router eth0.10)" = "vlan 10 eth0"
+  check "h10 -> the router's eth0.10 still" pings h10 10.40.10.1
+  check "nswire status of that file: in sync" nswire status --backend "$backend" "$fewer"
+  rm -f "$fewer"
   check "nswire down" nswire down --backend "$backend" "$ros"
   check "nothing of the lab left (netns, sw0)" bash -c '[[ -z $(ip netns list) ]] && ! ip link show dev sw0 2>/dev/null'
 done
