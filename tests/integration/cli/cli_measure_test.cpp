@@ -32,7 +32,7 @@ links:
 tests:
   - { mesh: [a, b] }
   - { from: a, to: b, throughput: { min: 44mbit, max: 51mbit } }
-  - { from: a, to: 10.9.0.2, rtt: { max: 5ms }, loss: { max: 0% }, count: 50 }
+  - { from: a, to: 10.9.0.2, rtt: { max: 50ms }, loss: { max: 0% }, count: 50 }
   - { from: a, to: b, udp: { rate: 20mbit, loss: { max: 1% } } }
   - { from: a, to: b, udp: { rate: 100mbit, throughput: { min: 40mbit, max: 51mbit } }, duration: 2s }
   - name: failover
@@ -42,7 +42,7 @@ tests:
       - { from: a, to: 10.9.0.2, expect: unreachable, timeout_ms: 300 }
       - { from: a, to: b, count: 5, timeout_ms: 2000 }
       - { up: a:p0 }
-      - { from: a, to: 10.9.0.2, rtt: { max: 5ms }, count: 10 }
+      - { from: a, to: 10.9.0.2, rtt: { max: 50ms }, count: 10 }
       - { down: a:eth0 }
       - { from: a, to: b, expect: unreachable, timeout_ms: 300 }
 )";
@@ -112,7 +112,9 @@ TEST_P(CliMeasure, FiguresWithinToleranceInTheReportsAndASequenceLeavesEveryLink
   const auto& rtt = by_name["a -> 10.9.0.2 rtt/loss"]["measured"];
   EXPECT_EQ(rtt["sent"], 50);
   EXPECT_EQ(rtt["received"], 50);
-  EXPECT_LT(rtt["rtt_us"]["max"].get<long>(), 5000);
+  // Every echo of 50 under the bound: a clean veth, but on a CI machine running tests side by side
+  // one reply in 50 can wait 5 ms for a core; a netem delay left on the link would be far above.
+  EXPECT_LT(rtt["rtt_us"]["max"].get<long>(), 50000);
   EXPECT_EQ(by_name["a -> b udp 20mbit"]["measured"]["loss_percent"], 0.0);
   // Sending at 100 mbit into the bucket: what arrives is the rate (UDP payload of 1242-byte frames).
   double udp = by_name["a -> b udp 100mbit"]["measured"]["received_bps"].get<double>();
