@@ -134,10 +134,19 @@ void Validator::check_span(const Bridge& b) {
   }
   std::string carries = " exceeds " + std::to_string(mtu) + ", what bridge " + quoted(b.name) + " carries across hosts (" + how + ")";
   if (b.mtu && static_cast<unsigned>(*b.mtu) > mtu) error(b.loc, ctx, "mtu " + std::to_string(*b.mtu) + carries);
-  for (const auto& n : lab_.nodes)
+  for (const auto& n : lab_.nodes) {
     for (const auto& i : n.interfaces)
       if (i.bridge == b.name && i.mtu && static_cast<unsigned>(*i.mtu) > mtu)
         error(i.loc, "node " + quoted(n.name) + ": interface " + quoted(i.name), "mtu " + std::to_string(*i.mtu) + carries);
+    // A subinterface's frames cross in its parent's: a parent without an MTU of its own gets the
+    // bridge's, below the 1500 check_subinterface assumes, and the kernel refuses a VLAN above it.
+    for (const auto& v : n.subinterfaces) {
+      const Interface* parent = find_interface(n, v.parent);
+      if (parent && parent->bridge == b.name && !parent->mtu && v.mtu && static_cast<unsigned>(*v.mtu) > mtu)
+        error(v.loc, "node " + quoted(n.name) + ": interface " + quoted(v.name),
+              "mtu " + std::to_string(*v.mtu) + carries + " through its parent " + quoted(parent->name));
+    }
+  }
 }
 
 void Validator::check_vnis() {
