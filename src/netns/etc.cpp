@@ -21,7 +21,7 @@ void write_resolv_conf(const std::string& name, const std::vector<std::string>& 
   if (ec) throw Error("create " + dir + ": " + ec.message());
   std::string text = resolv_conf_text(nameservers, search);
   // Write then rename, so a concurrent `ip netns exec` never sees half a file.
-  std::string path = resolv_conf_path(name), tmp = path + ".nswire-tmp";
+  std::string path = resolv_conf_path(name), tmp = resolv_conf_temporary_path(name);
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(errno_message("write", tmp, errno));
   ssize_t n = write(fd, text.data(), text.size());

@@ -120,6 +120,7 @@ Observed observe(const Desired& desired, const std::optional<StateRecord>& recor
         on.nsid = netlink::namespace_id(host, ns->fd());
       }
       on.resolv_conf = read_file(netns::resolv_conf_path(node));
+      on.resolv_conf_cut_short = ::access(netns::resolv_conf_temporary_path(node).c_str(), F_OK) == 0;
     };
   };
   auto failure = for_each_index(0, work.size(), work.size() > 16, read_one);

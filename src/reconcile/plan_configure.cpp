@@ -33,7 +33,7 @@ void Planner::plan_configuration() {
   if (!focus_.empty()) return;
   // Namespaces that go: their resolv.conf goes with them.
   for (const auto& node : plan_.remove_namespaces)
-    if (ns(node).resolv_conf) plan_.configure.push_back({.node = node, .remove_resolv_conf = true});
+    if (etc_to_remove(node)) plan_.configure.push_back({.node = node, .remove_resolv_conf = true});
 }
 
 void Planner::plan_links(const DesiredNamespace& n, NamespaceChanges& c) {
@@ -177,7 +177,7 @@ void Planner::plan_sysctls_and_dns(const DesiredNamespace& n, NamespaceChanges& 
 
 void Planner::plan_configuration_removals_only() {
   for (const auto& node : plan_.remove_namespaces)
-    if (ns(node).resolv_conf) plan_.configure.push_back({.node = node, .remove_resolv_conf = true});
+    if (etc_to_remove(node)) plan_.configure.push_back({.node = node, .remove_resolv_conf = true});
   // Attached namespaces stay, but the resolv.conf nswire wrote for them goes.
   if (obs_.record)
     for (const auto& [node, path] : obs_.record->attached) {

@@ -29,6 +29,8 @@ std::string sysctl_path(std::string_view key);
 // /etc/netns/NODE/resolv.conf: what `ip netns exec` (and netns::exec) bind-mounts over
 // /etc/resolv.conf.
 std::string resolv_conf_path(const std::string& node);
+// Where that file is written before its rename (left behind only by a write that was killed).
+std::string resolv_conf_temporary_path(const std::string& node);
 // The text nswire writes there: its marker line first, then search and nameserver lines.
 std::string resolv_conf_text(const std::vector<std::string>& nameservers, const std::vector<std::string>& search);
 // Whether a resolv.conf's text is one nswire wrote (so removing it is ours to do).

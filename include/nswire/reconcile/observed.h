@@ -63,6 +63,7 @@ struct ObservedNamespace {
   std::vector<netlink::Route> routes;
   std::map<std::string, std::string> sysctls;   // the keys the lab sets, their current values
   std::optional<std::string> resolv_conf;        // /etc/netns/NODE/resolv.conf, when it exists
+  bool resolv_conf_cut_short = false;            // its temporary file is there: a write was killed before its rename
   std::map<std::string, bool> tx_checksum;       // veths: TX checksum offload on?
   std::vector<netlink::RootQdisc> qdiscs;        // every link's root qdisc
 

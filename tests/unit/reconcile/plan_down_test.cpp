@@ -80,6 +80,20 @@ TEST(PlanDown, RemovesOwnedBridgesRecordedNamespacesAndMarkedLinks) {
   EXPECT_TRUE(p.ports.empty());
 }
 
+// An `up` killed while it wrote red's resolv.conf leaves only the temporary file: `down` still
+// takes red's /etc/netns directory away (the crash test caught it left behind).
+TEST(PlanDown, AResolvConfWriteCutShortGoesWithItsNamespace) {
+  auto d = fake::desired(kLab);
+  auto o = shared_machine(d);
+  o.namespaces["red"].resolv_conf_cut_short = true;
+  auto p = plan_down("lab1", o, nswire::backend::catalog());
+  std::vector<std::string> cleared;
+  for (const auto& c : p.configure)
+    if (c.remove_resolv_conf) cleared.push_back(c.node);
+  std::sort(cleared.begin(), cleared.end());
+  EXPECT_EQ(cleared, (std::vector<std::string>{"blue", "red"}));
+}
+
 TEST(PlanDown, NeverTouchesForeignBridgesNamespacesOrLinks) {
   auto d = fake::desired(kLab);
   auto p = plan_down("lab1", shared_machine(d), nswire::backend::catalog());
