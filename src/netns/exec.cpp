@@ -28,7 +28,7 @@ void bind_etc(const std::string& name) {
   if (!d) return;  // nothing to overlay
   while (dirent* e = readdir(d)) {
     std::string entry = e->d_name;
-    if (entry == "." || entry == ".." || entry.ends_with(".nswire-tmp")) continue;
+    if (entry == "." || entry == ".." || entry.ends_with(kWritingSuffix)) continue;
     std::string from = dir + "/" + entry, to = "/etc/" + entry;
     if (mount(from.c_str(), to.c_str(), "none", MS_BIND, nullptr) != 0)
       std::fprintf(stderr, "nswire exec: bind %s -> %s failed: %s\n", from.c_str(), to.c_str(), std::strerror(errno));

@@ -66,7 +66,7 @@ std::string sysctl_path(std::string_view key) {
 }
 
 std::string resolv_conf_path(const std::string& node) { return std::string(kNetnsEtcDir) + "/" + node + "/resolv.conf"; }
-std::string resolv_conf_temporary_path(const std::string& node) { return resolv_conf_path(node) + ".nswire-tmp"; }
+std::string resolv_conf_temporary_path(const std::string& node) { return resolv_conf_path(node) + kWritingSuffix; }
 
 std::string resolv_conf_text(const std::vector<std::string>& nameservers, const std::vector<std::string>& search) {
   std::string text(kMarker);

@@ -31,9 +31,13 @@ void Planner::plan_configuration() {
     if (!c.empty()) plan_.configure.push_back(std::move(c));
   }
   if (!focus_.empty()) return;
-  // Namespaces that go: their resolv.conf goes with them.
+  plan_etc_of_removed_namespaces();
+}
+
+void Planner::plan_etc_of_removed_namespaces() {
   for (const auto& node : plan_.remove_namespaces)
-    if (etc_to_remove(node)) plan_.configure.push_back({.node = node, .remove_resolv_conf = true});
+    if (ns(node).resolv_conf || ns(node).resolv_conf_cut_short)
+      plan_.configure.push_back({.node = node, .remove_resolv_conf = true});
 }
 
 void Planner::plan_links(const DesiredNamespace& n, NamespaceChanges& c) {
@@ -176,8 +180,7 @@ void Planner::plan_sysctls_and_dns(const DesiredNamespace& n, NamespaceChanges& 
 }
 
 void Planner::plan_configuration_removals_only() {
-  for (const auto& node : plan_.remove_namespaces)
-    if (etc_to_remove(node)) plan_.configure.push_back({.node = node, .remove_resolv_conf = true});
+  plan_etc_of_removed_namespaces();
   // Attached namespaces stay, but the resolv.conf nswire wrote for them goes.
   if (obs_.record)
     for (const auto& [node, path] : obs_.record->attached) {

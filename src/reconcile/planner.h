@@ -83,7 +83,7 @@ class Planner {
   void plan_configuration_removals_only();
   // A namespace that goes takes its /etc/netns directory along when nswire wrote there: a
   // resolv.conf, or the temporary file of a write killed before its rename.
-  bool etc_to_remove(const std::string& node) const { return ns(node).resolv_conf || ns(node).resolv_conf_cut_short; }
+  void plan_etc_of_removed_namespaces();
   bool route_goes(const std::string& node, const netlink::Route& h) const;
   void finish_record();
 

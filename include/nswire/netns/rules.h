@@ -13,6 +13,8 @@ namespace nswire::netns {
 
 inline constexpr const char* kNetnsRunDir = "/run/netns";
 inline constexpr const char* kNetnsEtcDir = "/etc/netns";
+// What nswire appends to a file's name there while it writes it (the rename makes it the file).
+inline constexpr const char* kWritingSuffix = ".nswire-tmp";
 
 // Namespace names: a file under /run/netns, so no '/', no "..", no whitespace, at most 255 bytes.
 std::string namespace_name_problem(std::string_view name);
